@@ -1,0 +1,38 @@
+import bcrypt from "bcryptjs";
+import { getSettings } from "../config.ts";
+import { ValidationError } from "../errors.ts";
+
+export const MIN_PASSWORD_LENGTH = 8;
+/** bcrypt reads only the first 72 bytes; a longer password would be silently truncated. */
+export const MAX_PASSWORD_BYTES = 72;
+
+/** Checks what JSON Schema cannot: the UTF-8 byte length bcrypt actually uses. */
+export function assertPasswordFitsBcrypt(password: string): void {
+  if (Buffer.byteLength(password, "utf8") > MAX_PASSWORD_BYTES) {
+    throw new ValidationError("Invalid request body", [
+      { field: "password", message: `must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8` },
+    ]);
+  }
+}
+
+export function hashPassword(password: string): Promise<string> {
+  assertPasswordFitsBcrypt(password);
+  return bcrypt.hash(password, getSettings().bcryptCost);
+}
+
+// Salt and digest of a hash no password is known to produce. Put behind the configured cost,
+// comparing against it takes as long as comparing against a real user's hash.
+const DUMMY_SALT_AND_DIGEST = "NW2uU3pLQxQzc4mRdvXL5eYc4G7OBzJZkQkYfPq1mXhD5rV7aTt2K";
+
+function dummyHash(cost: number): string {
+  return `$2b$${String(cost).padStart(2, "0")}$${DUMMY_SALT_AND_DIGEST}`;
+}
+
+/**
+ * Compares against the user's hash or, when there is no such user, against a dummy hash of the
+ * same cost, so that an unknown username takes as long as a wrong password.
+ */
+export async function verifyPassword(password: string, hash: string | undefined): Promise<boolean> {
+  const matches = await bcrypt.compare(password, hash ?? dummyHash(getSettings().bcryptCost));
+  return matches && hash !== undefined;
+}

@@ -1,0 +1,32 @@
+import { ForbiddenError } from "../errors.ts";
+
+// The fixed roles seeded by the first migration. Tokens and the authorizer context carry these
+// plain names; the sign-in answer shows them the tutorials' way (ROLE_USER, ...).
+
+export const ROLE_NAMES = ["user", "moderator", "admin"] as const;
+export type RoleName = (typeof ROLE_NAMES)[number];
+
+export function isRoleName(name: string): name is RoleName {
+  return (ROLE_NAMES as readonly string[]).includes(name);
+}
+
+export function toTutorialRoleName(role: RoleName): string {
+  return `ROLE_${role.toUpperCase()}`;
+}
+
+/** Roles in a stable order (user, moderator, admin), so answers and tokens are predictable. */
+export function sortRoles(roles: Iterable<RoleName>): RoleName[] {
+  const present = new Set(roles);
+  return ROLE_NAMES.filter((role) => present.has(role));
+}
+
+/** The authorizer context carries roles as a comma-separated string (context values are scalars). */
+export function rolesFromContext(value: unknown): RoleName[] {
+  if (typeof value !== "string") return [];
+  return value.split(",").filter(isRoleName);
+}
+
+/** Throws 403 with `message` unless the caller has at least one of `allowed`. */
+export function requireAnyRole(callerRoles: readonly RoleName[], allowed: readonly RoleName[], message: string): void {
+  if (!callerRoles.some((role) => allowed.includes(role))) throw new ForbiddenError(message);
+}
