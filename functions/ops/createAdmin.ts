@@ -1,3 +1,4 @@
+import { disconnectPrisma } from "../../lib/db/client.ts";
 import { ApiError } from "../../lib/errors.ts";
 import { ensureAdmin, type AdminResult } from "../../lib/users/admin.ts";
 
@@ -14,5 +15,8 @@ export async function handler(event: unknown): Promise<AdminResult> {
       throw new Error(`${error.message}: ${details}`);
     }
     throw error;
+  } finally {
+    // A rare operator's call: close the pool, or `sls invoke local` waits on it forever.
+    await disconnectPrisma();
   }
 }

@@ -1,0 +1,102 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { call, newAccount, signIn, signUp, type Session } from "../support/http.ts";
+import { invokeLocal, printedJson } from "../support/invoke-local.ts";
+
+// The tutorial's story over HTTP: an admin made with the createAdmin ops function, a moderator
+// that admin signs up, and a plain user; each reaches exactly their boards.
+
+const BOARDS = {
+  all: "/api/test/all",
+  user: "/api/test/user",
+  mod: "/api/test/mod",
+  pm: "/api/test/pm",
+  admin: "/api/test/admin",
+} as const;
+type Board = keyof typeof BOARDS;
+
+const CONTENT: Record<Board, string> = {
+  all: "Public Content.",
+  user: "User Content.",
+  mod: "Moderator Content.",
+  pm: "Moderator Content.",
+  admin: "Admin Content.",
+};
+
+const REFUSAL: Partial<Record<Board, string>> = {
+  mod: "Require Moderator Role!",
+  pm: "Require Moderator Role!",
+  admin: "Require Admin Role!",
+};
+
+const admin = newAccount("admin");
+const moderator = newAccount("mod");
+const user = newAccount("user");
+const sessions: Record<"admin" | "moderator" | "user", Session> = {} as never;
+
+describe("tutorial walk-through", () => {
+  beforeAll(async () => {
+    const created = printedJson<{ username: string; roles: string[]; created: boolean }>(
+      await invokeLocal("createAdmin", admin),
+    );
+    expect(created).toMatchObject({ username: admin.username, roles: ["user", "admin"], created: true });
+    sessions.admin = await signIn(admin);
+
+    const moderatorSignup = await signUp(moderator, { roles: ["moderator"], token: sessions.admin.accessToken });
+    expect(moderatorSignup.status).toBe(201);
+    sessions.moderator = await signIn(moderator);
+
+    const userSignup = await signUp(user);
+    expect(userSignup.status).toBe(201);
+    expect(userSignup.json()).toEqual({ message: "User registered successfully!", id: expect.any(Number) });
+    sessions.user = await signIn(user);
+  }, 180_000);
+
+  it("signs each in with the tutorial's role names", () => {
+    expect(sessions.admin.roles).toEqual(["ROLE_USER", "ROLE_ADMIN"]);
+    expect(sessions.moderator.roles).toEqual(["ROLE_USER", "ROLE_MODERATOR"]);
+    expect(sessions.user.roles).toEqual(["ROLE_USER"]);
+    for (const [name, session] of Object.entries(sessions)) {
+      const account = { admin, moderator, user }[name as keyof typeof sessions];
+      expect(session).toMatchObject({ username: account.username, email: account.email, tokenType: "Bearer", expiresIn: 900 });
+    }
+  });
+
+  const reach: Record<"anonymous" | "user" | "moderator" | "admin", Board[]> = {
+    anonymous: ["all"],
+    user: ["all", "user"],
+    moderator: ["all", "user", "mod", "pm"],
+    admin: ["all", "user", "mod", "pm", "admin"],
+  };
+
+  for (const [who, allowed] of Object.entries(reach)) {
+    for (const board of Object.keys(BOARDS) as Board[]) {
+      const shouldReach = allowed.includes(board);
+      it(`${who} ${shouldReach ? "reads" : "is refused"} the ${board} board`, async () => {
+        const token = who === "anonymous" ? undefined : sessions[who as keyof typeof sessions].accessToken;
+        const response = await call(BOARDS[board], { token });
+        if (shouldReach) {
+          expect(response.status).toBe(200);
+          expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
+          expect(response.text).toBe(CONTENT[board]);
+        } else if (who === "anonymous") {
+          expect(response.status).toBe(401);
+          expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+        } else {
+          expect(response.status).toBe(403);
+          expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+          expect(response.json()).toEqual({ message: REFUSAL[board] });
+        }
+      });
+    }
+  }
+
+  it("grants admin to an existing user through createAdmin, keeping their other roles", async () => {
+    const promoted = printedJson<{ roles: string[]; created: boolean }>(
+      await invokeLocal("createAdmin", { username: moderator.username }),
+    );
+    expect(promoted).toMatchObject({ roles: ["user", "moderator", "admin"], created: false });
+    const session = await signIn(moderator);
+    expect(session.roles).toEqual(["ROLE_USER", "ROLE_MODERATOR", "ROLE_ADMIN"]);
+    expect((await call(BOARDS.admin, { token: session.accessToken })).text).toBe("Admin Content.");
+  }, 180_000);
+});

@@ -1,0 +1,35 @@
+import { randomBytes } from "node:crypto";
+import mysql from "mysql2/promise";
+import { parseDatabaseUrl } from "../../lib/db/database-url.ts";
+
+// Each test run gets its own database, created here and dropped afterwards. The server is the
+// local MariaDB unless TEST_DATABASE_SERVER_URL names another (e.g. the docker-compose MySQL).
+
+const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? "mysql://root@127.0.0.1:3306";
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+async function serverConnection(): Promise<mysql.Connection> {
+  const { database: _ignored, ...server } = parseDatabaseUrl(`${SERVER_URL}/mysql`);
+  return mysql.createConnection(server);
+}
+
+export async function createTestDatabase(prefix = "auth_api_test"): Promise<TestDatabase> {
+  const name = `${prefix}_${randomBytes(4).toString("hex")}`;
+  const connection = await serverConnection();
+  await connection.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await connection.end();
+  return {
+    name,
+    url: `${SERVER_URL}/${name}`,
+    async drop() {
+      const dropper = await serverConnection();
+      await dropper.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await dropper.end();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import mysql from "mysql2/promise";
+import { inject } from "vitest";
+import { parseDatabaseUrl } from "../../lib/db/database-url.ts";
+
+/** Runs one query against this run's database, to see what a request did or did not change. */
+export async function query<T = mysql.RowDataPacket>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const connection = await mysql.createConnection(parseDatabaseUrl(inject("databaseUrl")));
+  try {
+    const [rows] = await connection.query<mysql.RowDataPacket[]>(sql, params);
+    return rows as T[];
+  } finally {
+    await connection.end();
+  }
+}
+
+export async function countUsers(): Promise<number> {
+  const [row] = await query<{ n: number }>("SELECT COUNT(*) AS n FROM users");
+  return Number(row?.n);
+}

@@ -1,0 +1,70 @@
+import { inject } from "vitest";
+
+// A thin client for the API under test, the way a browser front end calls it.
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The body parsed as JSON (throws if it is not JSON). */
+  json<T = Record<string, unknown>>(): T;
+}
+
+export interface RequestOptions {
+  method?: string;
+  body?: unknown;
+  /** A raw body, sent as it is (for malformed JSON). */
+  rawBody?: string;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+export async function call(path: string, options: RequestOptions = {}): Promise<ApiResponse> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers["Content-Type"] ??= "application/json";
+  }
+  const response = await fetch(`${inject("baseUrl")}${path}`, { method: options.method ?? (body ? "POST" : "GET"), headers, body });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, json: <T>() => JSON.parse(text) as T };
+}
+
+/** A name unique to this run and call, within the API's username rules. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${Math.random().toString(36).slice(2, 10)}`;
+}
+
+export interface Account {
+  username: string;
+  email: string;
+  password: string;
+}
+
+export function newAccount(prefix: string): Account {
+  const username = uniqueName(prefix);
+  return { username, email: `${username}@example.com`, password: `pw-${username}-secret` };
+}
+
+export async function signUp(account: Account, extra: { roles?: string[]; token?: string } = {}): Promise<ApiResponse> {
+  const body = extra.roles ? { ...account, roles: extra.roles } : account;
+  return call("/api/auth/signup", { body, token: extra.token });
+}
+
+export interface Session {
+  id: number;
+  username: string;
+  email: string;
+  roles: string[];
+  accessToken: string;
+  tokenType: string;
+  expiresIn: number;
+}
+
+export async function signIn(account: Pick<Account, "username" | "password">): Promise<Session> {
+  const response = await call("/api/auth/signin", { body: { username: account.username, password: account.password } });
+  if (response.status !== 200) throw new Error(`signin of ${account.username} answered ${response.status}: ${response.text}`);
+  return response.json<Session>();
+}

@@ -1,0 +1,37 @@
+import { execFile } from "node:child_process";
+import { inject } from "vitest";
+
+// `sls invoke local -f NAME --stage dev`, exactly as the README tells an operator to run it,
+// against this run's database.
+
+export interface InvokeResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function invokeLocal(functionName: string, data?: unknown): Promise<InvokeResult> {
+  const args = ["node_modules/osls/bin/serverless.js", "invoke", "local", "--stage", "dev", "-f", functionName];
+  if (data !== undefined) args.push("--data", JSON.stringify(data));
+  const env = {
+    ...process.env,
+    DATABASE_URL: inject("databaseUrl"),
+    JWT_SECRET: inject("jwtSecret"),
+    BCRYPT_COST: "4",
+    ESBUILD_WORK_FOLDER: `.esbuild-test-invoke-${functionName}`,
+  };
+  return new Promise((resolve) => {
+    // A handler that throws while loading makes `sls invoke local` hang: bound it.
+    execFile(process.execPath, args, { env, timeout: 120_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The JSON value a successful invocation printed (osls prints the handler's result last). */
+export function printedJson<T>(result: InvokeResult): T {
+  const start = result.stdout.indexOf("{");
+  if (result.code !== 0 || start < 0) throw new Error(`invoke failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+  return JSON.parse(result.stdout.slice(start)) as T;
+}
