@@ -1,0 +1,84 @@
+import jwt from "jsonwebtoken";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { call, newAccount, signIn, signUp } from "../support/http.ts";
+
+const account = newAccount("signin");
+
+describe("signin", () => {
+  beforeAll(async () => {
+    expect((await signUp(account)).status).toBe(201);
+  });
+
+  it("answers the tutorial's session shape with a Bearer token that is never cached", async () => {
+    const response = await call("/api/auth/signin", { body: { username: account.username, password: account.password } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    const session = response.json();
+    expect(session).toEqual({
+      id: expect.any(Number),
+      username: account.username,
+      email: account.email,
+      roles: ["ROLE_USER"],
+      accessToken: expect.any(String),
+      tokenType: "Bearer",
+      expiresIn: 900,
+    });
+    expect(response.text).not.toContain(account.password);
+    expect(response.text).not.toContain("$2");
+  });
+
+  it("signs an HS256 token with sub, username, plain role names, iss, aud and a 15-minute life", async () => {
+    const session = await signIn(account);
+    const { header, payload } = jwt.decode(session.accessToken, { complete: true }) as jwt.Jwt & { payload: jwt.JwtPayload };
+    expect(header.alg).toBe("HS256");
+    expect(payload).toMatchObject({
+      sub: String(session.id),
+      username: account.username,
+      roles: ["user"],
+      iss: "serverless-auth-api",
+      aud: "serverless-auth-api",
+    });
+    expect(payload.exp! - payload.iat!).toBe(900);
+    expect(() => jwt.verify(session.accessToken, inject("jwtSecret"), { algorithms: ["HS256"] })).not.toThrow();
+  });
+
+  it("finds the user whatever the case of the username, answering the stored name", async () => {
+    const session = await signIn({ username: account.username.toUpperCase(), password: account.password });
+    expect(session.username).toBe(account.username);
+  });
+
+  it("gives a wrong password and an unknown username the same 401", async () => {
+    const wrongPassword = await call("/api/auth/signin", { body: { username: account.username, password: "wrong-password" } });
+    const unknownUser = await call("/api/auth/signin", { body: { username: "nobody_here", password: "wrong-password" } });
+    for (const response of [wrongPassword, unknownUser]) {
+      expect(response.status).toBe(401);
+      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    }
+    expect(wrongPassword.json()).toEqual({ message: "Invalid username or password" });
+    expect(unknownUser.text).toBe(wrongPassword.text);
+  });
+
+  it("refuses a password whose first 72 bytes are right (bcrypt would ignore the rest)", async () => {
+    const full = { ...newAccount("prefix"), password: "p".repeat(72) };
+    expect((await signUp(full)).status).toBe(201);
+    const padded = await call("/api/auth/signin", { body: { username: full.username, password: `${full.password}extra` } });
+    expect(padded.status).toBe(401);
+  });
+
+  it.each([
+    ["no body", undefined, 415],
+    ["an empty object", {}, 400],
+    ["a missing password", { username: "someone" }, 400],
+    ["a number for a username", { username: 42, password: "whatever1" }, 400],
+  ])("answers %s with a JSON %i", async (_case, body, status) => {
+    const response = await call("/api/auth/signin", { method: "POST", body });
+    expect(response.status).toBe(status);
+    expect(response.json()).toHaveProperty("message");
+  });
+
+  it("answers malformed JSON with 422 and a JSON message", async () => {
+    const response = await call("/api/auth/signin", { rawBody: '{"username":', headers: { "Content-Type": "application/json" } });
+    expect(response.status).toBe(422);
+    expect(response.json()).toEqual({ message: "Invalid or malformed JSON was provided" });
+  });
+});
