@@ -15,7 +15,7 @@ export function assertPasswordFitsBcrypt(password: string): void {
   }
 }
 
-export function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string): Promise<string> {
   assertPasswordFitsBcrypt(password);
   return bcrypt.hash(password, getSettings().bcryptCost);
 }

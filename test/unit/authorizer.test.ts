@@ -1,0 +1,44 @@
+import jwt from "jsonwebtoken";
+import { describe, expect, inject, it } from "vitest";
+import { handler } from "../../functions/authorizer.ts";
+import { METHOD_ARN_PREFIX, tokenAuthorizerEvent } from "../support/lambda-events.ts";
+
+// The authorizer through API Gateway's TOKEN event, as deployed.
+
+function accessToken(claims: object = {}): string {
+  return jwt.sign({ username: "mona", roles: ["user", "moderator"], ...claims }, inject("jwtSecret"), {
+    subject: "42",
+    issuer: "serverless-auth-api",
+    audience: "serverless-auth-api",
+    expiresIn: 60,
+  });
+}
+
+describe("authorizer", () => {
+  it("allows the whole stage, so a cached answer serves every route", async () => {
+    // Prepare
+    const event = tokenAuthorizerEvent(`Bearer ${accessToken()}`, "GET/api/test/mod");
+    // Act
+    const result = await handler(event);
+    // Assess
+    expect(result.principalId).toBe("42");
+    expect(result.policyDocument.Statement).toEqual([
+      { Action: "execute-api:Invoke", Effect: "Allow", Resource: `${METHOD_ARN_PREFIX}/*` },
+    ]);
+  });
+
+  it("puts userId, username and comma-separated roles into the context, all scalars", async () => {
+    const result = await handler(tokenAuthorizerEvent(`Bearer ${accessToken()}`));
+    expect(result.context).toEqual({ userId: 42, username: "mona", roles: "user,moderator" });
+    for (const value of Object.values(result.context ?? {})) expect(["string", "number", "boolean"]).toContain(typeof value);
+  });
+
+  it.each([
+    ["a missing scheme", () => accessToken()],
+    ["garbage", () => "Bearer not.a.jwt"],
+    ["an expired token", () => `Bearer ${jwt.sign({ username: "x", roles: [], exp: 1 }, inject("jwtSecret"))}`],
+    ["an unknown role", () => `Bearer ${accessToken({ roles: ["root"] })}`],
+  ])("throws exactly 'Unauthorized' (API Gateway's 401) for %s", async (_case, authorization) => {
+    await expect(handler(tokenAuthorizerEvent(authorization()))).rejects.toThrow(/^Unauthorized$/);
+  });
+});

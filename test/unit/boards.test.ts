@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { adminBoard, moderatorBoard, publicBoard, userBoard } from "../../functions/boards.ts";
+import { httpEvent, lambdaContext } from "../support/lambda-events.ts";
+
+// The boards read the caller's roles from the authorizer's context and nothing else.
+
+function asCaller(roles: string | undefined) {
+  return httpEvent(roles === undefined ? {} : { authorizer: { userId: 7, username: "u", roles } });
+}
+
+describe("boards", () => {
+  it("answers the tutorial's plain-text contents", async () => {
+    const answer = await publicBoard(asCaller(undefined), lambdaContext());
+    expect(answer).toMatchObject({ statusCode: 200, body: "Public Content." });
+    expect(answer.headers?.["Content-Type"]).toMatch(/^text\/plain/);
+  });
+
+  it.each([
+    [moderatorBoard, "moderator", 200, "Moderator Content."],
+    [moderatorBoard, "user,admin", 200, "Moderator Content."],
+    [moderatorBoard, "user", 403, JSON.stringify({ message: "Require Moderator Role!" })],
+    [adminBoard, "user,moderator", 403, JSON.stringify({ message: "Require Admin Role!" })],
+    [adminBoard, "admin", 200, "Admin Content."],
+    [userBoard, "user", 200, "User Content."],
+    [userBoard, "", 403, JSON.stringify({ message: "Require User Role!" })],
+  ])("%#: roles '%s' get %i", async (board, roles, status, body) => {
+    const answer = await board(asCaller(roles), lambdaContext());
+    expect(answer.statusCode).toBe(status);
+    expect(answer.body).toBe(body);
+  });
+
+  it("refuses when the context carries no roles at all (authorizer missing from the route)", async () => {
+    const answer = await adminBoard(asCaller(undefined), lambdaContext());
+    expect(answer.statusCode).toBe(403);
+    expect(answer.headers?.["Content-Type"]).toMatch(/^application\/json/);
+  });
+
+  it("does not take a look-alike role name for the real one", async () => {
+    const answer = await adminBoard(asCaller("administrator,ADMIN, admin"), lambdaContext());
+    expect(answer.statusCode).toBe(403);
+  });
+});
