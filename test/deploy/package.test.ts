@@ -1,0 +1,165 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import JSZip from "jszip";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// `sls package --stage prod` and what a real API Gateway would get from it. serverless-offline
+// answers preflights and adds CORS headers itself, so this is where CORS is really checked.
+
+const ORIGIN = "https://app.example.com";
+// Values a packaging shell might hold; none may reach the template or the bundles.
+const SHELL_SECRETS = { JWT_SECRET: "shell-jwt-secret-that-must-not-ship-0123456789", DATABASE_URL: "mysql://app:shell-db-password@db:3306/x" };
+
+type Resource = { Type: string; Properties: Record<string, any> };
+let packageDir: string;
+let template: { Resources: Record<string, Resource> };
+let templateText: string;
+
+const ROUTES = [
+  { path: "api/auth/signup", method: "POST", fn: "SignupLambdaFunction", protected: false },
+  { path: "api/auth/signin", method: "POST", fn: "SigninLambdaFunction", protected: false },
+  { path: "api/test/all", method: "GET", fn: "PublicBoardLambdaFunction", protected: false },
+  { path: "api/test/user", method: "GET", fn: "UserBoardLambdaFunction", protected: true },
+  { path: "api/test/mod", method: "GET", fn: "ModeratorBoardLambdaFunction", protected: true },
+  { path: "api/test/pm", method: "GET", fn: "ModeratorBoardLambdaFunction", protected: true },
+  { path: "api/test/admin", method: "GET", fn: "AdminBoardLambdaFunction", protected: true },
+];
+
+function resourcesOfType(type: string): [string, Resource][] {
+  return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+/** The full path of an API Gateway resource, from its PathPart and its parents'. */
+function pathOf(resourceId: unknown): string {
+  const ref = (resourceId as { Ref?: string }).Ref;
+  if (!ref) return "";
+  const resource = template.Resources[ref]!;
+  const parent = pathOf(resource.Properties.ParentId);
+  return parent ? `${parent}/${resource.Properties.PathPart}` : resource.Properties.PathPart;
+}
+
+function method(path: string, httpMethod: string): Resource["Properties"] {
+  const found = resourcesOfType("AWS::ApiGateway::Method").find(
+    ([, { Properties }]) => Properties.HttpMethod === httpMethod && pathOf(Properties.ResourceId) === path,
+  );
+  if (!found) throw new Error(`no ${httpMethod} ${path}`);
+  return found[1].Properties;
+}
+
+async function bundle(zipName: string): Promise<{ names: string[]; code: string }> {
+  const zip = await JSZip.loadAsync(readFileSync(join(packageDir, zipName)));
+  const names = Object.keys(zip.files).filter((name) => !zip.files[name]!.dir);
+  const code = (await Promise.all(names.filter((name) => name.endsWith(".mjs")).map((name) => zip.file(name)!.async("string")))).join("\n");
+  return { names, code };
+}
+
+beforeAll(async () => {
+  packageDir = mkdtempSync(join(tmpdir(), "auth-api-package-"));
+  await new Promise<void>((resolve, reject) =>
+    execFile(
+      process.execPath,
+      ["node_modules/osls/bin/serverless.js", "package", "--stage", "prod", "--package", packageDir],
+      {
+        env: { ...process.env, ...SHELL_SECRETS, CORS_ORIGINS: ORIGIN, ESBUILD_WORK_FOLDER: ".esbuild-test-package" },
+        timeout: 170_000,
+      },
+      (error, stdout, stderr) => (error ? reject(new Error(`sls package failed:\n${stdout}\n${stderr}`)) : resolve()),
+    ),
+  );
+  templateText = readFileSync(join(packageDir, "cloudformation-template-update-stack.json"), "utf8");
+  template = JSON.parse(templateText);
+}, 180_000);
+
+afterAll(() => rmSync(packageDir, { recursive: true, force: true }));
+
+describe("packaged prod stage", () => {
+  it.each(ROUTES)("$method /$path has its method on its own function", ({ path, method: httpMethod, fn }) => {
+    const properties = method(path, httpMethod);
+    expect(properties.Integration.Type).toBe("AWS_PROXY");
+    expect(JSON.stringify(properties.Integration.Uri)).toContain(fn);
+  });
+
+  it.each(ROUTES)("$method /$path uses the JWT authorizer only where the board is protected", ({ path, method: httpMethod, protected: isProtected }) => {
+    const properties = method(path, httpMethod);
+    if (isProtected) {
+      expect(properties.AuthorizationType).toBe("CUSTOM");
+      expect(properties.AuthorizerId).toEqual({ Ref: "AuthorizerApiGatewayAuthorizer" });
+    } else {
+      expect(properties.AuthorizationType).toBe("NONE");
+      expect(properties.AuthorizerId).toBeUndefined();
+    }
+  });
+
+  it("declares a TOKEN authorizer on the Authorization header", () => {
+    const [[, authorizer]] = resourcesOfType("AWS::ApiGateway::Authorizer") as [[string, Resource]];
+    expect(authorizer.Properties).toMatchObject({
+      Type: "TOKEN",
+      IdentitySource: "method.request.header.Authorization",
+      AuthorizerResultTtlInSeconds: 60,
+    });
+  });
+
+  it.each(ROUTES)("OPTIONS /$path answers the preflight for the stage's origin", ({ path }) => {
+    const properties = method(path, "OPTIONS");
+    expect(properties.Integration.Type).toBe("MOCK");
+    const headers = properties.Integration.IntegrationResponses[0].ResponseParameters;
+    expect(headers["method.response.header.Access-Control-Allow-Origin"]).toBe(`'${ORIGIN}'`);
+    expect(headers["method.response.header.Access-Control-Allow-Headers"]).toMatch(/Authorization/);
+    expect(headers["method.response.header.Access-Control-Allow-Headers"]).toMatch(/Content-Type/);
+  });
+
+  it.each(["DEFAULT_4XX", "DEFAULT_5XX"])("gives API Gateway's own %s answers CORS headers and a JSON message", (type) => {
+    const response = resourcesOfType("AWS::ApiGateway::GatewayResponse").find(([, r]) => r.Properties.ResponseType === type);
+    expect(response).toBeDefined();
+    const { ResponseParameters, ResponseTemplates } = response![1].Properties;
+    expect(ResponseParameters["gatewayresponse.header.Access-Control-Allow-Origin"]).toMatch(/^'.+'$/);
+    expect(ResponseParameters["gatewayresponse.header.Access-Control-Allow-Headers"]).toMatch(/Authorization/);
+    expect(ResponseTemplates["application/json"]).toBe('{"message":$context.error.messageString}');
+  });
+
+  it("gives every function its own artifact, an ESM handler on nodejs22.x", async () => {
+    const functions = resourcesOfType("AWS::Lambda::Function");
+    const keys = functions.map(([, f]) => String(f.Properties.Code.S3Key));
+    expect(new Set(keys).size).toBe(functions.length);
+    const zips = readdirSync(packageDir).filter((name) => name.endsWith(".zip"));
+    expect(zips.sort()).toEqual(keys.map((key) => key.split("/").pop()).sort());
+    for (const [, f] of functions) {
+      expect(f.Properties.Runtime).toBe("nodejs22.x");
+      const zipName = String(f.Properties.Code.S3Key).split("/").pop()!;
+      const handlerFile = `${String(f.Properties.Handler).replace(/\.[^.]+$/, "")}.mjs`;
+      expect((await bundle(zipName)).names).toContain(handlerFile);
+    }
+  });
+
+  it("ships no Prisma in the authorizer's and the boards' bundles", async () => {
+    for (const zip of ["authorizer.zip", "publicBoard.zip", "userBoard.zip", "moderatorBoard.zip", "adminBoard.zip"]) {
+      const { code } = await bundle(zip);
+      expect(code.length).toBeGreaterThan(0);
+      expect(code).not.toMatch(/prisma/i);
+    }
+    expect((await bundle("signin.zip")).code).toMatch(/prisma/i);
+  });
+
+  it("ships the migrations with the migrate function, and gives ops functions no route", async () => {
+    expect((await bundle("migrate.zip")).names).toContain("prisma/migrations/migration_lock.toml");
+    expect((await bundle("migrate.zip")).names.some((name) => /^prisma\/migrations\/\d+_init\/migration\.sql$/.test(name))).toBe(true);
+    const routedFunctions = JSON.stringify(resourcesOfType("AWS::ApiGateway::Method").map(([, m]) => m.Properties.Integration?.Uri));
+    expect(routedFunctions).not.toContain("MigrateLambdaFunction");
+    expect(routedFunctions).not.toContain("CreateAdminLambdaFunction");
+  });
+
+  it("carries no secret from the packaging shell: secrets are Secrets Manager references", async () => {
+    expect(templateText).not.toContain(SHELL_SECRETS.JWT_SECRET);
+    expect(templateText).not.toContain("shell-db-password");
+    const [, signin] = resourcesOfType("AWS::Lambda::Function").find(([id]) => id === "SigninLambdaFunction")!;
+    const variables = signin.Properties.Environment.Variables;
+    expect(variables.JWT_SECRET).toEqual({ Ref: "JwtSecret" });
+    expect(JSON.stringify(variables.DATABASE_URL)).toMatch(/^\{"Fn::Sub":"arn:aws:secretsmanager:/);
+    expect(variables.CORS_ORIGINS).toBe(ORIGIN);
+    for (const zip of readdirSync(packageDir).filter((name) => name.endsWith(".zip"))) {
+      expect((await bundle(zip)).code).not.toContain(SHELL_SECRETS.JWT_SECRET);
+    }
+  });
+});
