@@ -62,7 +62,19 @@ function quoteIdentifier(name: string): string {
   return `\`${name}\``;
 }
 
+const ER_BAD_DB_ERROR = 1049;
+
+/**
+ * Creates the database only when connecting to it says it does not exist: a user with rights on
+ * that one database (the docker-compose user) may not run CREATE DATABASE at all.
+ */
 async function createDatabaseIfMissing(address: DatabaseAddress): Promise<void> {
+  try {
+    await (await mysql.createConnection(address)).end();
+    return;
+  } catch (error) {
+    if ((error as { errno?: number }).errno !== ER_BAD_DB_ERROR) throw error;
+  }
   const { database, ...server } = address;
   const connection = await mysql.createConnection(server);
   try {

@@ -13,8 +13,15 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** The server's URL with `database` as its path, keeping any options it carries. */
+function urlFor(database: string): string {
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
 async function serverConnection(): Promise<mysql.Connection> {
-  const { database: _ignored, ...server } = parseDatabaseUrl(`${SERVER_URL}/mysql`);
+  const { database: _ignored, ...server } = parseDatabaseUrl(urlFor("mysql"));
   return mysql.createConnection(server);
 }
 
@@ -25,7 +32,7 @@ export async function createTestDatabase(prefix = "auth_api_test"): Promise<Test
   await connection.end();
   return {
     name,
-    url: `${SERVER_URL}/${name}`,
+    url: urlFor(name),
     async drop() {
       const dropper = await serverConnection();
       await dropper.query(`DROP DATABASE IF EXISTS \`${name}\``);
