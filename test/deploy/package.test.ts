@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -130,6 +130,34 @@ describe("packaged prod stage", () => {
       const zipName = String(f.Properties.Code.S3Key).split("/").pop()!;
       const handlerFile = `${String(f.Properties.Handler).replace(/\.[^.]+$/, "")}.mjs`;
       expect((await bundle(zipName)).names).toContain(handlerFile);
+    }
+  });
+
+  it("gives every bundle all it needs: each handler loads in plain Node with no node_modules", async () => {
+    const root = mkdtempSync(join(tmpdir(), "auth-api-bundles-"));
+    try {
+      for (const [, f] of resourcesOfType("AWS::Lambda::Function")) {
+        const zipName = String(f.Properties.Code.S3Key).split("/").pop()!;
+        const [file, exportName] = String(f.Properties.Handler).split(".") as [string, string];
+        const zip = await JSZip.loadAsync(readFileSync(join(packageDir, zipName)));
+        const target = join(root, zipName);
+        for (const [name, entry] of Object.entries(zip.files)) {
+          if (entry.dir) continue;
+          mkdirSync(dirname(join(target, name)), { recursive: true });
+          writeFileSync(join(target, name), await entry.async("nodebuffer"));
+        }
+        const loaded = await new Promise<string>((resolve, reject) =>
+          execFile(
+            process.execPath,
+            ["--input-type=module", "-e", `const m = await import(process.argv[1]); console.log(typeof m[process.argv[2]]);`, join(target, `${file}.mjs`), exportName],
+            { cwd: target, env: { PATH: process.env.PATH } },
+            (error, stdout, stderr) => (error ? reject(new Error(`${zipName}: ${stderr}`)) : resolve(stdout.trim())),
+          ),
+        );
+        expect(loaded, zipName).toBe("function");
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 
