@@ -1,4 +1,5 @@
 import { inject } from "vitest";
+import type { Session } from "../../lib/auth/signin.ts";
 
 // A thin client for the API under test, the way a browser front end calls it.
 
@@ -53,15 +54,7 @@ export async function signUp(account: Account, extra: { roles?: string[]; token?
   return call("/api/auth/signup", { body, token: extra.token });
 }
 
-export interface Session {
-  id: number;
-  username: string;
-  email: string;
-  roles: string[];
-  accessToken: string;
-  tokenType: string;
-  expiresIn: number;
-}
+export type { Session };
 
 export async function signIn(account: Pick<Account, "username" | "password">): Promise<Session> {
   const response = await call("/api/auth/signin", { body: { username: account.username, password: account.password } });
