@@ -37,7 +37,9 @@ export const signinSchema = {
   additionalProperties: false,
   required: ["username", "password"],
   properties: {
-    username: { type: "string", minLength: 1, maxLength: 255 },
+    // The signup rules: a name that could never have signed up (or that the case-insensitive,
+    // accent-insensitive collation would fold onto another, like "ádam") finds no one.
+    username,
     password: { type: "string", minLength: 1, maxLength: 1024 },
   },
 } as const;

@@ -65,6 +65,13 @@ describe("signin", () => {
     expect(padded.status).toBe(401);
   });
 
+  it("does not let an accented look-alike of a username sign in as that user", async () => {
+    const lookAlike = account.username.replace(/^s/, "ś");
+    const response = await call("/api/auth/signin", { body: { username: lookAlike, password: account.password } });
+    expect(response.status).toBe(400);
+    expect(response.json<{ errors: { field: string }[] }>().errors.map(({ field }) => field)).toEqual(["username"]);
+  });
+
   it.each([
     ["no body", undefined, 415],
     ["an empty object", {}, 400],
