@@ -22,10 +22,12 @@ export function invokeLocal(functionName: string, data?: unknown): Promise<Invok
   };
   return new Promise((resolve) => {
     // A handler that throws while loading makes `sls invoke local` hang: bound it.
-    execFile(process.execPath, args, { env, timeout: 120_000 }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, args, { env, timeout: 120_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
+    // Without --data, `sls invoke` reads the event from a piped stdin until it closes.
+    child.stdin?.end();
   });
 }
 
