@@ -1,5 +1,5 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from "aws-lambda";
-import { bearerToken, verifyAccessToken } from "../lib/auth/tokens.ts";
+import { verifyAuthorizationHeader } from "../lib/auth/tokens.ts";
 import { UnauthorizedError } from "../lib/errors.ts";
 
 // API Gateway TOKEN authorizer. Throwing exactly "Unauthorized" makes API Gateway answer 401;
@@ -18,10 +18,8 @@ function stageWidePolicy(methodArn: string): APIGatewayAuthorizerResult["policyD
 }
 
 export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
-  const token = bearerToken(event.authorizationToken);
-  if (!token) throw new Error("Unauthorized");
   try {
-    const claims = await verifyAccessToken(token);
+    const claims = await verifyAuthorizationHeader(event.authorizationToken);
     return {
       principalId: String(claims.userId),
       policyDocument: stageWidePolicy(event.methodArn),

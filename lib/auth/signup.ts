@@ -1,9 +1,9 @@
-import { ForbiddenError, UnauthorizedError } from "../errors.ts";
+import { ForbiddenError } from "../errors.ts";
 import type { SignupInput } from "../users/schemas.ts";
 import { createUser } from "../users/repository.ts";
 import { hashPassword } from "./passwords.ts";
 import { sortRoles, type RoleName } from "./roles.ts";
-import { bearerToken, verifyAccessToken } from "./tokens.ts";
+import { verifyAuthorizationHeader } from "./tokens.ts";
 
 /**
  * Registers a user. Everyone gets `user`; asking for more takes an admin's token in
@@ -12,12 +12,8 @@ import { bearerToken, verifyAccessToken } from "./tokens.ts";
  */
 export async function signUp(input: SignupInput, authorizationHeader: string | undefined): Promise<{ id: number }> {
   const requested: RoleName[] = input.roles ?? [];
-  let callerIsAdmin = false;
-  if (authorizationHeader !== undefined) {
-    const token = bearerToken(authorizationHeader);
-    if (!token) throw new UnauthorizedError("Invalid or expired token");
-    callerIsAdmin = (await verifyAccessToken(token)).roles.includes("admin");
-  }
+  const callerIsAdmin =
+    authorizationHeader !== undefined && (await verifyAuthorizationHeader(authorizationHeader)).roles.includes("admin");
   if (requested.some((role) => role !== "user") && !callerIsAdmin) {
     throw new ForbiddenError("Only an admin can grant roles");
   }

@@ -59,3 +59,13 @@ export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer +([A-Za-z0-9\-_.]+)\s*$/i.exec(header ?? "");
   return match?.[1];
 }
+
+/**
+ * The claims of an `Authorization: Bearer <token>` header: the one rule the authorizer and the
+ * signup route (which has no authorizer) both apply. UnauthorizedError for anything else.
+ */
+export async function verifyAuthorizationHeader(header: string | undefined): Promise<AccessTokenClaims> {
+  const token = bearerToken(header);
+  if (!token) throw new UnauthorizedError("Invalid or expired token");
+  return verifyAccessToken(token);
+}
