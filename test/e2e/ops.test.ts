@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
-import { countUsers } from "../support/db-query.ts";
+import { countUsersLike } from "../support/db-query.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { invokeLocal, printedJson } from "../support/invoke-local.ts";
 import { newAccount } from "../support/http.ts";
@@ -20,13 +20,14 @@ describe("ops", () => {
   }, 180_000);
 
   it("createAdmin refuses bad input with a non-zero exit, naming the fields, and creates nothing", async () => {
-    const before = await countUsers();
-    const result = await invokeLocal("createAdmin", { ...newAccount("bad_admin"), email: "nope", password: "Qz7-pw" });
+    const input = { ...newAccount("bad_admin"), email: "nope", password: "Qz7-pw" };
+    const before = await countUsersLike(input);
+    const result = await invokeLocal("createAdmin", input);
     expect(result.code).not.toBe(0);
     expect(`${result.stdout}${result.stderr}`).toMatch(/email must match format/);
     expect(`${result.stdout}${result.stderr}`).toMatch(/password must NOT have fewer than 8 characters/);
     expect(`${result.stdout}${result.stderr}`).not.toContain("Qz7-pw");
-    expect(await countUsers()).toBe(before);
+    expect(await countUsersLike(input)).toBe(before);
   }, 180_000);
 
   it("createAdmin asks for email and password when the user does not exist yet", async () => {
