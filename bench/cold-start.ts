@@ -1,12 +1,12 @@
 // Cold-start cost of each packaged function: `sls package --stage prod`, then each zip's
-// handler imported by a fresh Node process (import time minus a bare Node start), with the zip
+// handler's import time, measured inside a fresh Node process for each run, with the zip
 // size beside it. Compare the rows of one run: this machine is shared and noisy.
 //   npm run bench:cold-start
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import JSZip from "jszip";
+import { join } from "node:path";
+import { extractZip, packageProdStage } from "../test/support/packaged.ts";
 
 const RUNS = Number(process.env.RUNS ?? 7);
 const work = mkdtempSync(join(tmpdir(), "auth-api-cold-"));
@@ -28,21 +28,11 @@ function importMs(file: string): number {
 }
 
 try {
-  execFileSync(process.execPath, ["node_modules/osls/bin/serverless.js", "package", "--stage", "prod", "--package", packageDir], {
-    env: { ...process.env, CORS_ORIGINS: "https://app.example.com", ESBUILD_WORK_FOLDER: ".esbuild-bench" },
-    stdio: "ignore",
-  });
+  await packageProdStage(packageDir, { CORS_ORIGINS: "https://app.example.com", ESBUILD_WORK_FOLDER: ".esbuild-bench" });
   const rows: string[] = [];
   for (const zipName of readdirSync(packageDir).filter((name) => name.endsWith(".zip")).sort()) {
-    const zip = await JSZip.loadAsync(readFileSync(join(packageDir, zipName)));
     const root = join(work, zipName.replace(/\.zip$/, ""));
-    let handlerFile = "";
-    for (const [name, entry] of Object.entries(zip.files)) {
-      if (entry.dir) continue;
-      mkdirSync(dirname(join(root, name)), { recursive: true });
-      writeFileSync(join(root, name), await entry.async("nodebuffer"));
-      if (name.endsWith(".mjs")) handlerFile = join(root, name);
-    }
+    const handlerFile = join(root, (await extractZip(join(packageDir, zipName), root)).find((name) => name.endsWith(".mjs"))!);
     const times = Array.from({ length: RUNS }, () => importMs(handlerFile));
     const sizeKb = statSync(join(packageDir, zipName)).size / 1024;
     rows.push(`${zipName.padEnd(20)} ${sizeKb.toFixed(0).padStart(6)} KB zip   ${median(times).toFixed(1).padStart(6)} ms import`);

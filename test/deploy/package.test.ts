@@ -1,9 +1,10 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { extractZip, packageProdStage } from "../support/packaged.ts";
 
 // `sls package --stage prod` and what a real API Gateway would get from it. serverless-offline
 // answers preflights and adds CORS headers itself, so this is where CORS is really checked.
@@ -57,17 +58,7 @@ async function bundle(zipName: string): Promise<{ names: string[]; code: string 
 
 beforeAll(async () => {
   packageDir = mkdtempSync(join(tmpdir(), "auth-api-package-"));
-  await new Promise<void>((resolve, reject) =>
-    execFile(
-      process.execPath,
-      ["node_modules/osls/bin/serverless.js", "package", "--stage", "prod", "--package", packageDir],
-      {
-        env: { ...process.env, ...SHELL_SECRETS, CORS_ORIGINS: ORIGIN, ESBUILD_WORK_FOLDER: ".esbuild-test-package" },
-        timeout: 170_000,
-      },
-      (error, stdout, stderr) => (error ? reject(new Error(`sls package failed:\n${stdout}\n${stderr}`)) : resolve()),
-    ),
-  );
+  await packageProdStage(packageDir, { ...SHELL_SECRETS, CORS_ORIGINS: ORIGIN, ESBUILD_WORK_FOLDER: ".esbuild-test-package" });
   templateText = readFileSync(join(packageDir, "cloudformation-template-update-stack.json"), "utf8");
   template = JSON.parse(templateText);
 }, 180_000);
@@ -139,13 +130,8 @@ describe("packaged prod stage", () => {
       for (const [, f] of resourcesOfType("AWS::Lambda::Function")) {
         const zipName = String(f.Properties.Code.S3Key).split("/").pop()!;
         const [file, exportName] = String(f.Properties.Handler).split(".") as [string, string];
-        const zip = await JSZip.loadAsync(readFileSync(join(packageDir, zipName)));
         const target = join(root, zipName);
-        for (const [name, entry] of Object.entries(zip.files)) {
-          if (entry.dir) continue;
-          mkdirSync(dirname(join(target, name)), { recursive: true });
-          writeFileSync(join(target, name), await entry.async("nodebuffer"));
-        }
+        await extractZip(join(packageDir, zipName), target);
         const loaded = await new Promise<string>((resolve, reject) =>
           execFile(
             process.execPath,

@@ -2,15 +2,20 @@ import mysql from "mysql2/promise";
 import { inject } from "vitest";
 import { parseDatabaseUrl } from "../../lib/db/database-url.ts";
 
-/** Runs one query against this run's database, to see what a request did or did not change. */
-export async function query<T = mysql.RowDataPacket>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const connection = await mysql.createConnection(parseDatabaseUrl(inject("databaseUrl")));
+/** Runs one query against the database at `url`, on a connection of its own. */
+export async function queryAt<T = mysql.RowDataPacket>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const connection = await mysql.createConnection(parseDatabaseUrl(url));
   try {
     const [rows] = await connection.query<mysql.RowDataPacket[]>(sql, params);
     return rows as T[];
   } finally {
     await connection.end();
   }
+}
+
+/** Runs one query against this run's database, to see what a request did or did not change. */
+export function query<T = mysql.RowDataPacket>(sql: string, params: unknown[] = []): Promise<T[]> {
+  return queryAt<T>(inject("databaseUrl"), sql, params);
 }
 
 /**

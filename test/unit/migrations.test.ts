@@ -1,11 +1,10 @@
 import { mkdtempSync, mkdirSync, writeFileSync, cpSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import mysql from "mysql2/promise";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseDatabaseUrl } from "../../lib/db/database-url.ts";
 import { applyMigrations, migrationChecksum, readMigrations } from "../../lib/db/migrations.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { queryAt } from "../support/db-query.ts";
 
 // The migration runner against a real database of its own: Prisma's bookkeeping, idempotence,
 // and a failed migration that stops later runs as `prisma migrate deploy` would.
@@ -17,16 +16,6 @@ async function freshDatabase(): Promise<TestDatabase> {
   const database = await createTestDatabase("auth_api_migrate");
   databases.push(database);
   return database;
-}
-
-async function rows<T>(url: string, sql: string): Promise<T[]> {
-  const connection = await mysql.createConnection(parseDatabaseUrl(url));
-  try {
-    const [result] = await connection.query<mysql.RowDataPacket[]>(sql);
-    return result as T[];
-  } finally {
-    await connection.end();
-  }
 }
 
 function migrationsCopy(extra?: { name: string; sql: string }): string {
@@ -50,7 +39,7 @@ describe("migration runner", () => {
     const onDisk = readMigrations(PROJECT_MIGRATIONS);
     expect(result.applied).toEqual(onDisk.map(({ name }) => name));
 
-    const history = await rows<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
+    const history = await queryAt<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
       url,
       "SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name",
     );
@@ -64,7 +53,7 @@ describe("migration runner", () => {
     );
     expect(history[0]?.checksum).toMatch(/^[0-9a-f]{64}$/);
 
-    const roles = await rows<{ id: number; name: string }>(url, "SELECT id, name FROM roles ORDER BY id");
+    const roles = await queryAt<{ id: number; name: string }>(url, "SELECT id, name FROM roles ORDER BY id");
     expect(roles).toEqual([
       { id: 1, name: "user" },
       { id: 2, name: "moderator" },
@@ -83,9 +72,9 @@ describe("migration runner", () => {
   it("makes usernames unique ignoring case, in the database itself", async () => {
     const { url } = await freshDatabase();
     await applyMigrations({ databaseUrl: url, migrationsDir: PROJECT_MIGRATIONS });
-    await rows(url, "INSERT INTO users (username, email, password_hash, updated_at) VALUES ('Adam', 'a@x.io', 'h', NOW(3))");
+    await queryAt(url, "INSERT INTO users (username, email, password_hash, updated_at) VALUES ('Adam', 'a@x.io', 'h', NOW(3))");
     await expect(
-      rows(url, "INSERT INTO users (username, email, password_hash, updated_at) VALUES ('adam', 'b@x.io', 'h', NOW(3))"),
+      queryAt(url, "INSERT INTO users (username, email, password_hash, updated_at) VALUES ('adam', 'b@x.io', 'h', NOW(3))"),
     ).rejects.toThrow(/Duplicate entry/);
   });
 
@@ -94,7 +83,7 @@ describe("migration runner", () => {
     const dir = migrationsCopy({ name: "29990101000000_broken", sql: "CREATE TABLE broken (id INT);\nSELECT * FROM no_such_table;\n" });
     await expect(applyMigrations({ databaseUrl: url, migrationsDir: dir })).rejects.toThrow(/29990101000000_broken failed/);
 
-    const [failed] = await rows<{ finished_at: Date | null; logs: string | null }>(
+    const [failed] = await queryAt<{ finished_at: Date | null; logs: string | null }>(
       url,
       "SELECT finished_at, logs FROM _prisma_migrations WHERE migration_name = '29990101000000_broken'",
     );
