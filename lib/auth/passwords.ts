@@ -6,9 +6,13 @@ export const MIN_PASSWORD_LENGTH = 8;
 /** bcrypt reads only the first 72 bytes; a longer password would be silently truncated. */
 export const MAX_PASSWORD_BYTES = 72;
 
-/** Checks what JSON Schema cannot: the UTF-8 byte length bcrypt actually uses. */
+/** Whether bcrypt reads all of the password: what JSON Schema cannot check, its UTF-8 byte length. */
+export function fitsBcrypt(password: string): boolean {
+  return Buffer.byteLength(password, "utf8") <= MAX_PASSWORD_BYTES;
+}
+
 export function assertPasswordFitsBcrypt(password: string): void {
-  if (Buffer.byteLength(password, "utf8") > MAX_PASSWORD_BYTES) {
+  if (!fitsBcrypt(password)) {
     throw new ValidationError("Invalid request body", [
       { field: "password", message: `must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8` },
     ]);

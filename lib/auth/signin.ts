@@ -1,7 +1,7 @@
 import { UnauthorizedError } from "../errors.ts";
 import type { SigninInput } from "../users/schemas.ts";
 import { findUserByUsername } from "../users/repository.ts";
-import { MAX_PASSWORD_BYTES, verifyPassword } from "./passwords.ts";
+import { fitsBcrypt, verifyPassword } from "./passwords.ts";
 import { toTutorialRoleName } from "./roles.ts";
 import { signAccessToken } from "./tokens.ts";
 
@@ -21,9 +21,8 @@ const INVALID_CREDENTIALS = "Invalid username or password";
 export async function signIn(input: SigninInput): Promise<Session> {
   const user = await findUserByUsername(input.username);
   // bcrypt ignores bytes past 72, so a longer password could otherwise match on its prefix alone.
-  const tooLong = Buffer.byteLength(input.password, "utf8") > MAX_PASSWORD_BYTES;
   const matches = await verifyPassword(input.password, user?.passwordHash);
-  if (!user || !matches || tooLong) throw new UnauthorizedError(INVALID_CREDENTIALS);
+  if (!user || !matches || !fitsBcrypt(input.password)) throw new UnauthorizedError(INVALID_CREDENTIALS);
 
   const { accessToken, expiresIn } = await signAccessToken({ userId: user.id, username: user.username, roles: user.roles });
   return {
