@@ -1,4 +1,4 @@
-import { signUp } from "../lib/auth/signup.ts";
+import { signUp } from "../lib/users/signup.ts";
 import { json } from "../lib/http/responses.ts";
 import { jsonRoute } from "../lib/http/json-route.ts";
 import { signupSchema, type SignupInput } from "../lib/users/schemas.ts";

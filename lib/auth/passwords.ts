@@ -1,10 +1,7 @@
 import bcrypt from "bcryptjs";
 import { getSettings } from "../config.ts";
 import { ValidationError } from "../errors.ts";
-
-export const MIN_PASSWORD_LENGTH = 8;
-/** bcrypt reads only the first 72 bytes; a longer password would be silently truncated. */
-export const MAX_PASSWORD_BYTES = 72;
+import { MAX_PASSWORD_BYTES } from "./fields.ts";
 
 /** Whether bcrypt reads all of the password: what JSON Schema cannot check, its UTF-8 byte length. */
 export function fitsBcrypt(password: string): boolean {

@@ -1,5 +1,5 @@
 import { inject } from "vitest";
-import type { Session } from "../../lib/auth/signin.ts";
+import type { Session } from "../../lib/sessions/signin.ts";
 
 // A thin client for the API under test, the way a browser front end calls it.
 

@@ -1,9 +1,9 @@
 import { UnauthorizedError } from "../errors.ts";
-import type { SigninInput } from "../users/schemas.ts";
+import type { SigninInput } from "./schemas.ts";
 import { findUserByUsername } from "../users/repository.ts";
-import { fitsBcrypt, verifyPassword } from "./passwords.ts";
-import { toTutorialRoleName } from "./roles.ts";
-import { signAccessToken } from "./tokens.ts";
+import { fitsBcrypt, verifyPassword } from "../auth/passwords.ts";
+import { toTutorialRoleName } from "../auth/roles.ts";
+import { signAccessToken } from "../auth/tokens.ts";
 
 export interface Session {
   id: number;

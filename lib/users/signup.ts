@@ -1,9 +1,9 @@
 import { ForbiddenError } from "../errors.ts";
-import type { SignupInput } from "../users/schemas.ts";
-import { createUser } from "../users/repository.ts";
-import { hashPassword } from "./passwords.ts";
-import { sortRoles, type RoleName } from "./roles.ts";
-import { verifyAuthorizationHeader } from "./tokens.ts";
+import type { SignupInput } from "./schemas.ts";
+import { createUser } from "./repository.ts";
+import { hashPassword } from "../auth/passwords.ts";
+import { sortRoles, type RoleName } from "../auth/roles.ts";
+import { verifyAuthorizationHeader } from "../auth/tokens.ts";
 
 /**
  * Registers a user. Everyone gets `user`; asking for more takes an admin's token in
