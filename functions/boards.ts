@@ -1,15 +1,13 @@
-import { requireAnyRole, rolesFromContext, type RoleName } from "../lib/auth/roles.ts";
+import type { RoleName } from "../lib/auth/roles.ts";
 import { text } from "../lib/http/responses.ts";
-import { httpChain } from "../lib/http/route.ts";
+import { httpRoute } from "../lib/http/route.ts";
 
 // The four boards of the tutorial. All but the public one sit behind the JWT authorizer, which
 // puts the caller's roles into the request context; no board touches the database.
 
-function board(content: string, access?: { roles: RoleName[]; refusal: string }) {
-  return httpChain().handler(async (event) => {
-    if (access) requireAnyRole(rolesFromContext(event.requestContext.authorizer?.roles), access.roles, access.refusal);
-    return text(200, content);
-  });
+function board(content: string, allow?: { roles: RoleName[]; refusal: string }) {
+  const route = allow ? httpRoute({ caller: "authorizer", allow }) : httpRoute();
+  return route.handler(async () => text(200, content));
 }
 
 export const publicBoard = board("Public Content.");

@@ -1,9 +1,9 @@
-import { signUp } from "../lib/users/signup.ts";
 import { json } from "../lib/http/responses.ts";
-import { jsonRoute } from "../lib/http/json-route.ts";
-import { signupSchema, type SignupInput } from "../lib/users/schemas.ts";
+import { httpRoute } from "../lib/http/route.ts";
+import { signupSchema } from "../lib/users/schemas.ts";
+import { signUp } from "../lib/users/signup.ts";
 
-export const handler = jsonRoute<SignupInput>(signupSchema).handler(async (event) => {
-  const { id } = await signUp(event.body, event.headers.authorization);
+export const handler = httpRoute({ body: signupSchema, caller: "optional-bearer" }).handler(async (event) => {
+  const { id } = await signUp(event.body, event.caller);
   return json(201, { message: "User registered successfully!", id });
 });

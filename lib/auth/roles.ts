@@ -1,5 +1,3 @@
-import { ForbiddenError } from "../errors.ts";
-
 // The fixed roles seeded by the first migration. Tokens and the authorizer context carry these
 // plain names; the sign-in answer shows them the tutorials' way (ROLE_USER, ...).
 
@@ -18,15 +16,4 @@ export function toTutorialRoleName(role: RoleName): string {
 export function sortRoles(roles: Iterable<RoleName>): RoleName[] {
   const present = new Set(roles);
   return ROLE_NAMES.filter((role) => present.has(role));
-}
-
-/** The authorizer context carries roles as a comma-separated string (context values are scalars). */
-export function rolesFromContext(value: unknown): RoleName[] {
-  if (typeof value !== "string") return [];
-  return value.split(",").filter(isRoleName);
-}
-
-/** Throws 403 with `message` unless the caller has at least one of `allowed`. */
-export function requireAnyRole(callerRoles: readonly RoleName[], allowed: readonly RoleName[], message: string): void {
-  if (!callerRoles.some((role) => allowed.includes(role))) throw new ForbiddenError(message);
 }

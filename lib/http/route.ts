@@ -2,16 +2,42 @@ import middy from "@middy/core";
 import httpCors from "@middy/http-cors";
 import httpErrorHandler from "@middy/http-error-handler";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
+import httpJsonBodyParser from "@middy/http-json-body-parser";
 import httpSecurityHeaders from "@middy/http-security-headers";
+import validator from "@middy/validator";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import type { FromSchema, JSONSchema } from "json-schema-to-ts";
+import { callerFromAuthorizerContext, callerFromOptionalBearer, requireAnyRole, type Caller } from "../auth/caller.ts";
+import type { RoleName } from "../auth/roles.ts";
 import { corsOrigins } from "../config.ts";
+import { compileSchema } from "../validation.ts";
 import { jsonErrors } from "./json-errors.ts";
 
-// The middy chain every HTTP route shares. onError hooks run in reverse .use() order: jsonErrors
-// shapes the error, http-error-handler answers it, then CORS and security headers are added to
-// that answer too, so a browser can read a 400 as well as a 200.
+// The middy chain every HTTP route shares. Before the handler: headers, the caller, then the JSON
+// body (parsed and validated against the route's schema). onError hooks run in reverse .use()
+// order: jsonErrors shapes the error, http-error-handler answers it, then CORS and security
+// headers are added to that answer too, so a browser can read a 400 as well as a 200.
 
-type Chain<Event> = middy.MiddyfiedHandler<Event, APIGatewayProxyResult>;
+/** Where a route's caller comes from: the JWT authorizer in front of it, or an optional Bearer header. */
+export type CallerSource = "authorizer" | "optional-bearer";
+
+type BodyOf<Schema> = Schema extends JSONSchema ? FromSchema<Schema> : string | null;
+type CallerOf<Source> = Source extends "authorizer" ? Caller : Caller | undefined;
+
+/** The event a route's handler sees: the body typed by the route's own schema, and its caller. */
+export type RouteEvent<Body = string | null, Source = undefined> = Omit<APIGatewayProxyEvent, "body"> & {
+  body: Body;
+} & (Source extends CallerSource ? { caller: CallerOf<Source> } : unknown);
+
+export interface RouteSpec<Schema extends JSONSchema | undefined, Source extends CallerSource | undefined> {
+  /** The JSON body's schema: it validates the body and gives the handler its type. */
+  body?: Schema;
+  caller?: Source;
+  /** Roles the caller must hold one of, judged from the token alone (no database). */
+  allow?: { roles: readonly RoleName[]; refusal: string };
+}
+
+type Route<Body, Source> = middy.MiddyfiedHandler<RouteEvent<Body, Source>, APIGatewayProxyResult>;
 
 const INTERNAL_ERROR = JSON.stringify({ message: "Internal server error" });
 
@@ -21,16 +47,33 @@ function logUnexpected(error: Error & { statusCode?: number }): void {
   console.error(JSON.stringify({ level: "error", name: error.name, message: error.message, stack: error.stack }));
 }
 
-/**
- * The shared chain, with `parse` (body parsing and validation) in the middle: after the headers
- * are normalized, before errors are mapped.
- */
-export function httpChain<Event = APIGatewayProxyEvent>(parse?: (chain: Chain<Event>) => Chain<Event>): Chain<Event> {
-  const chain = middy<Event, APIGatewayProxyResult>()
+function identifyCaller(source: CallerSource, allow: RouteSpec<undefined, CallerSource>["allow"]): middy.MiddlewareObj<APIGatewayProxyEvent> {
+  return {
+    before: async ({ event }) => {
+      const caller =
+        source === "authorizer"
+          ? callerFromAuthorizerContext(event.requestContext.authorizer)
+          : await callerFromOptionalBearer(event.headers.authorization);
+      if (allow) requireAnyRole(caller ?? { userId: 0, username: "", roles: [] }, allow.roles, allow.refusal);
+      Object.assign(event, { caller });
+    },
+  };
+}
+
+export function httpRoute<
+  Schema extends JSONSchema | undefined = undefined,
+  const Source extends CallerSource | undefined = undefined,
+>(spec: RouteSpec<Schema, Source> = {}): Route<BodyOf<Schema>, Source> {
+  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(httpHeaderNormalizer())
     .use(httpSecurityHeaders())
     .use(httpCors({ origins: corsOrigins() }));
-  return (parse ? parse(chain) : chain)
-    .use(httpErrorHandler({ logger: logUnexpected, fallbackMessage: INTERNAL_ERROR }))
-    .use(jsonErrors());
+  if (spec.caller) chain.use(identifyCaller(spec.caller, spec.allow));
+  if (spec.body) {
+    const eventSchema = compileSchema({ type: "object", required: ["body"], properties: { body: spec.body } });
+    chain.use(httpJsonBodyParser()).use(validator({ eventSchema: eventSchema as never }));
+  }
+  chain.use(httpErrorHandler({ logger: logUnexpected, fallbackMessage: INTERNAL_ERROR })).use(jsonErrors());
+  // The middlewares above turn the raw event into the route's event; the types say so once, here.
+  return chain as unknown as Route<BodyOf<Schema>, Source>;
 }

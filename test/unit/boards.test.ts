@@ -29,9 +29,9 @@ describe("boards", () => {
     expect(answer.body).toBe(body);
   });
 
-  it("refuses when the context carries no roles at all (authorizer missing from the route)", async () => {
+  it("refuses with 401 when there is no authorizer context at all (authorizer missing from the route)", async () => {
     const answer = await adminBoard(asCaller(undefined), lambdaContext());
-    expect(answer.statusCode).toBe(403);
+    expect(answer.statusCode).toBe(401);
     expect(answer.headers?.["Content-Type"]).toMatch(/^application\/json/);
   });
 
