@@ -1,5 +1,5 @@
 import { ForbiddenError, UnauthorizedError } from "../errors.ts";
-import { isRoleName, type RoleName } from "./roles.ts";
+import { effectiveRoles, isRoleName, roleRequiredMessage, type RoleName } from "./roles.ts";
 import { verifyAuthorizationHeader } from "./tokens.ts";
 
 // Who is calling, made in one place: from the JWT authorizer's request context on protected
@@ -12,10 +12,13 @@ export interface Caller {
   roles: RoleName[];
 }
 
-/** The authorizer context carries roles as a comma-separated string (context values are scalars). */
+/**
+ * The authorizer context carries roles as a comma-separated string (context values are scalars).
+ * Expanded again here, so a token signed before roles were hierarchical reads the same.
+ */
 function rolesFromContext(value: unknown): RoleName[] {
   if (typeof value !== "string") return [];
-  return value.split(",").filter(isRoleName);
+  return effectiveRoles(value.split(",").filter(isRoleName));
 }
 
 /**
@@ -37,10 +40,10 @@ export function callerFromAuthorizerContext(context: unknown): Caller {
 export async function callerFromOptionalBearer(header: string | undefined): Promise<Caller | undefined> {
   if (header === undefined) return undefined;
   const { userId, username, roles } = await verifyAuthorizationHeader(header);
-  return { userId, username, roles };
+  return { userId, username, roles: effectiveRoles(roles) };
 }
 
-/** Throws 403 with `refusal` unless the caller holds at least one of `allowed`. */
-export function requireAnyRole(caller: Caller, allowed: readonly RoleName[], refusal: string): void {
-  if (!caller.roles.some((role) => allowed.includes(role))) throw new ForbiddenError(refusal);
+/** Throws 403 ("Require Admin Role!") unless the caller holds `role` or a role that includes it. */
+export function requireRole(caller: Caller | undefined, role: RoleName): void {
+  if (!caller?.roles.includes(role)) throw new ForbiddenError(roleRequiredMessage(role));
 }

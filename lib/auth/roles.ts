@@ -17,3 +17,17 @@ export function sortRoles(roles: Iterable<RoleName>): RoleName[] {
   const present = new Set(roles);
   return ROLE_NAMES.filter((role) => present.has(role));
 }
+
+/**
+ * Roles are hierarchical, as composite roles are in Keycloak: admin includes moderator, which
+ * includes user. ROLE_NAMES is in rank order, so a role grants itself and everything before it.
+ */
+export function effectiveRoles(granted: Iterable<RoleName>): RoleName[] {
+  const highest = Math.max(-1, ...[...granted].map((role) => ROLE_NAMES.indexOf(role)));
+  return ROLE_NAMES.slice(0, highest + 1);
+}
+
+/** The tutorials' refusal for a caller without `role`: "Require Admin Role!" and so on. */
+export function roleRequiredMessage(role: RoleName): string {
+  return `Require ${role.charAt(0).toUpperCase()}${role.slice(1)} Role!`;
+}

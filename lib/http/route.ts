@@ -7,7 +7,7 @@ import httpSecurityHeaders from "@middy/http-security-headers";
 import validator from "@middy/validator";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import type { FromSchema, JSONSchema } from "json-schema-to-ts";
-import { callerFromAuthorizerContext, callerFromOptionalBearer, requireAnyRole, type Caller } from "../auth/caller.ts";
+import { callerFromAuthorizerContext, callerFromOptionalBearer, requireRole, type Caller } from "../auth/caller.ts";
 import type { RoleName } from "../auth/roles.ts";
 import { corsOrigins } from "../config.ts";
 import { compileSchema } from "../validation.ts";
@@ -33,8 +33,8 @@ export interface RouteSpec<Schema extends JSONSchema | undefined, Source extends
   /** The JSON body's schema: it validates the body and gives the handler its type. */
   body?: Schema;
   caller?: Source;
-  /** Roles the caller must hold one of, judged from the token alone (no database). */
-  allow?: { roles: readonly RoleName[]; refusal: string };
+  /** The role the caller must hold, judged from the token alone (no database). */
+  role?: RoleName;
 }
 
 type Route<Body, Source> = middy.MiddyfiedHandler<RouteEvent<Body, Source>, APIGatewayProxyResult>;
@@ -47,14 +47,14 @@ function logUnexpected(error: Error & { statusCode?: number }): void {
   console.error(JSON.stringify({ level: "error", name: error.name, message: error.message, stack: error.stack }));
 }
 
-function identifyCaller(source: CallerSource, allow: RouteSpec<undefined, CallerSource>["allow"]): middy.MiddlewareObj<APIGatewayProxyEvent> {
+function identifyCaller(source: CallerSource, role: RouteSpec<undefined, CallerSource>["role"]): middy.MiddlewareObj<APIGatewayProxyEvent> {
   return {
     before: async ({ event }) => {
       const caller =
         source === "authorizer"
           ? callerFromAuthorizerContext(event.requestContext.authorizer)
           : await callerFromOptionalBearer(event.headers.authorization);
-      if (allow) requireAnyRole(caller ?? { userId: 0, username: "", roles: [] }, allow.roles, allow.refusal);
+      if (role) requireRole(caller, role);
       Object.assign(event, { caller });
     },
   };
@@ -68,7 +68,7 @@ export function httpRoute<
     .use(httpHeaderNormalizer())
     .use(httpSecurityHeaders())
     .use(httpCors({ origins: corsOrigins() }));
-  if (spec.caller) chain.use(identifyCaller(spec.caller, spec.allow));
+  if (spec.caller) chain.use(identifyCaller(spec.caller, spec.role));
   if (spec.body) {
     const eventSchema = compileSchema({ type: "object", required: ["body"], properties: { body: spec.body } });
     chain.use(httpJsonBodyParser()).use(validator({ eventSchema: eventSchema as never }));
