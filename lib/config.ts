@@ -8,12 +8,15 @@ export class ConfigError extends Error {
 
 export interface Settings {
   accessTokenTtlSeconds: number;
+  /** A session's absolute lifetime: refreshing rotates its token but never extends it. */
+  refreshTokenTtlSeconds: number;
   bcryptCost: number;
   jwtIssuer: string;
   jwtAudience: string;
 }
 
 const MIN_JWT_SECRET_LENGTH = 32;
+const DAY_SECONDS = 24 * 60 * 60;
 
 function integerFrom(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
@@ -30,6 +33,7 @@ let settings: Settings | undefined;
 export function getSettings(): Settings {
   settings ??= {
     accessTokenTtlSeconds: integerFrom("ACCESS_TOKEN_TTL", 15 * 60, 60, 24 * 60 * 60),
+    refreshTokenTtlSeconds: integerFrom("REFRESH_TOKEN_TTL", 30 * DAY_SECONDS, 60 * 60, 365 * DAY_SECONDS),
     bcryptCost: integerFrom("BCRYPT_COST", 10, 4, 15),
     jwtIssuer: process.env.JWT_ISSUER || "serverless-auth-api",
     jwtAudience: process.env.JWT_AUDIENCE || "serverless-auth-api",

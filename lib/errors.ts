@@ -37,6 +37,12 @@ export class ForbiddenError extends ApiError {
   }
 }
 
+export class NotFoundError extends ApiError {
+  constructor(message: string) {
+    super(404, message);
+  }
+}
+
 export class ConflictError extends ApiError {
   constructor(message: string, errors?: FieldError[]) {
     super(409, message, errors);

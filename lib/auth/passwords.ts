@@ -8,10 +8,10 @@ export function fitsBcrypt(password: string): boolean {
   return Buffer.byteLength(password, "utf8") <= MAX_PASSWORD_BYTES;
 }
 
-export function assertPasswordFitsBcrypt(password: string): void {
+export function assertPasswordFitsBcrypt(password: string, field = "password"): void {
   if (!fitsBcrypt(password)) {
     throw new ValidationError("Invalid request body", [
-      { field: "password", message: `must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8` },
+      { field, message: `must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8` },
     ]);
   }
 }

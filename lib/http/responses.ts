@@ -19,3 +19,8 @@ export function json(statusCode: number, body: unknown, options: ResponseOptions
 export function text(statusCode: number, body: string): APIGatewayProxyResult {
   return { statusCode, headers: headers("text/plain; charset=utf-8", {}), body };
 }
+
+/** No body: 204 answers (signout, password change). */
+export function empty(statusCode: number): APIGatewayProxyResult {
+  return { statusCode, headers: {}, body: "" };
+}

@@ -1,5 +1,5 @@
 import type { FromSchema } from "json-schema-to-ts";
-import { presentedPasswordField, usernameField } from "../auth/fields.ts";
+import { newPasswordField, presentedPasswordField, usernameField } from "../auth/fields.ts";
 
 // The session routes' inputs, each schema both the validator's and the body's type.
 
@@ -15,3 +15,31 @@ export const signinSchema = {
   },
 } as const;
 export type SigninInput = FromSchema<typeof signinSchema>;
+
+// Any string is taken as a refresh token: a malformed one gets the same 401 as an expired one.
+// The bound only keeps absurd bodies cheap.
+const refreshTokenField = { type: "string", maxLength: 1024 } as const;
+
+export const refreshSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["refreshToken"],
+  properties: { refreshToken: refreshTokenField },
+} as const;
+export type RefreshInput = FromSchema<typeof refreshSchema>;
+
+/** Either `{refreshToken}` (that session) or `{all: true}` (every session of the Bearer token's user). */
+export const signoutSchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: { refreshToken: refreshTokenField, all: { const: true } },
+} as const;
+export type SignoutInput = FromSchema<typeof signoutSchema>;
+
+export const passwordChangeSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["currentPassword", "newPassword"],
+  properties: { currentPassword: presentedPasswordField, newPassword: newPasswordField },
+} as const;
+export type PasswordChangeInput = FromSchema<typeof passwordChangeSchema>;

@@ -1,37 +1,42 @@
-import { UnauthorizedError } from "../errors.ts";
-import type { SigninInput } from "./schemas.ts";
-import { findUserByUsername } from "../users/repository.ts";
 import { fitsBcrypt, verifyPassword } from "../auth/passwords.ts";
 import { toTutorialRoleName } from "../auth/roles.ts";
-import { signAccessToken } from "../auth/tokens.ts";
+import { getSettings } from "../config.ts";
+import { UnauthorizedError } from "../errors.ts";
+import { findUserByUsername } from "../users/repository.ts";
+import type { SigninInput } from "./schemas.ts";
+import { openSession } from "./store.ts";
+import { accessTokenFor, secondsUntil, type TokenPair } from "./token-pair.ts";
 
-export interface Session {
+export interface Session extends TokenPair {
   id: number;
   username: string;
   email: string;
   roles: string[];
-  accessToken: string;
-  tokenType: "Bearer";
-  expiresIn: number;
 }
 
 const INVALID_CREDENTIALS = "Invalid username or password";
 
-/** Unknown user and wrong password are one answer, and cost one bcrypt comparison each. */
-export async function signIn(input: SigninInput): Promise<Session> {
+/**
+ * Checks the credentials and opens a session. Unknown user and wrong password are one answer,
+ * and cost one bcrypt comparison each.
+ */
+export async function signIn(input: SigninInput, now = new Date()): Promise<Session> {
   const user = await findUserByUsername(input.username);
   // bcrypt ignores bytes past 72, so a longer password could otherwise match on its prefix alone.
   const matches = await verifyPassword(input.password, user?.passwordHash);
   if (!user || !matches || !fitsBcrypt(input.password)) throw new UnauthorizedError(INVALID_CREDENTIALS);
 
-  const { accessToken, expiresIn } = await signAccessToken({ userId: user.id, username: user.username, roles: user.roles });
+  const { accessToken, expiresIn } = await accessTokenFor(user);
+  const session = await openSession(user.id, getSettings().refreshTokenTtlSeconds, now);
   return {
     id: user.id,
     username: user.username,
     email: user.email,
     roles: user.roles.map(toTutorialRoleName),
     accessToken,
+    refreshToken: session.refreshToken,
     tokenType: "Bearer",
     expiresIn,
+    refreshExpiresIn: secondsUntil(session.expiresAt, now),
   };
 }

@@ -1,11 +1,12 @@
+import { effectiveRoles, isRoleName, roleRequiredMessage, type RoleName } from "../auth/roles.ts";
 import { getPrisma } from "../db/client.ts";
 import { Prisma } from "../db/generated/client.ts";
-import { ConflictError, type FieldError } from "../errors.ts";
-import { isRoleName, sortRoles, type RoleName } from "../auth/roles.ts";
+import { ConflictError, ForbiddenError, NotFoundError, type FieldError } from "../errors.ts";
 
 // Data access for users and their roles. Prisma errors that mean something to a client become
 // domain errors here; usernames and emails compare without case because the tables' collation
-// (utf8mb4_unicode_ci) is case-insensitive, in MySQL and MariaDB alike.
+// (utf8mb4_unicode_ci) is case-insensitive, in MySQL and MariaDB alike. Rows hold the roles
+// granted; every StoredUser carries the effective ones (admin includes moderator includes user).
 
 export interface StoredUser {
   id: number;
@@ -13,25 +14,47 @@ export interface StoredUser {
   email: string;
   passwordHash: string;
   roles: RoleName[];
+  createdAt: Date;
 }
 
 const withRoleNames = { roles: { select: { role: { select: { name: true } } } } } as const;
 
-function toStoredUser(row: {
-  id: number;
-  username: string;
-  email: string;
-  passwordHash: string;
-  roles: { role: { name: string } }[];
-}): StoredUser {
-  const names = row.roles.map(({ role }) => role.name).filter(isRoleName);
-  return { id: row.id, username: row.username, email: row.email, passwordHash: row.passwordHash, roles: sortRoles(names) };
+type UserRow = Omit<StoredUser, "roles"> & { roles: { role: { name: string } }[] };
+
+function toStoredUser({ roles, ...row }: UserRow): StoredUser {
+  const granted = roles.map(({ role }) => role.name).filter(isRoleName);
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    passwordHash: row.passwordHash,
+    roles: effectiveRoles(granted),
+    createdAt: row.createdAt,
+  };
 }
 
 export async function findUserByUsername(username: string): Promise<StoredUser | undefined> {
   const prisma = await getPrisma();
   const row = await prisma.user.findUnique({ where: { username }, include: withRoleNames });
   return row ? toStoredUser(row) : undefined;
+}
+
+export async function findUserById(id: number): Promise<StoredUser | undefined> {
+  const prisma = await getPrisma();
+  const row = await prisma.user.findUnique({ where: { id }, include: withRoleNames });
+  return row ? toStoredUser(row) : undefined;
+}
+
+/** Up to `limit` users with ids above `afterId`, in id order (keyset pagination). */
+export async function listUsersAfter(afterId: number, limit: number): Promise<StoredUser[]> {
+  const prisma = await getPrisma();
+  const rows = await prisma.user.findMany({
+    where: { id: { gt: afterId } },
+    orderBy: { id: "asc" },
+    take: limit,
+    include: withRoleNames,
+  });
+  return rows.map(toStoredUser);
 }
 
 function conflictFor(fields: FieldError[]): ConflictError {
@@ -95,4 +118,29 @@ export async function grantRole(userId: number, role: RoleName): Promise<StoredU
     update: {},
   });
   return toStoredUser(await prisma.user.findUniqueOrThrow({ where: { id: userId }, include: withRoleNames }));
+}
+
+/**
+ * Replaces the roles granted to `userId`, on behalf of the admin `actingAdminId`. Every admin row
+ * is locked first, so two admins demoting each other at once cannot leave no admin: the second
+ * waits, then sees the first's change. The acting admin's own right is judged under that lock too.
+ */
+export async function replaceGrantedRoles(actingAdminId: number, userId: number, roles: RoleName[]): Promise<StoredUser> {
+  const prisma = await getPrisma();
+  return prisma.$transaction(async (tx) => {
+    const adminRows = await tx.$queryRaw<{ user_id: number }[]>`
+      SELECT ur.user_id FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE r.name = 'admin' FOR UPDATE`;
+    const admins = new Set(adminRows.map((row) => Number(row.user_id)));
+    if (!admins.has(actingAdminId)) throw new ForbiddenError(roleRequiredMessage("admin"));
+    if (!(await tx.user.findUnique({ where: { id: userId }, select: { id: true } }))) {
+      throw new NotFoundError(`No user has the id ${userId}`);
+    }
+    if (admins.has(userId) && admins.size === 1 && !roles.includes("admin")) {
+      throw new ConflictError("This user is the last admin: make another user admin first");
+    }
+    const roleRows = await tx.role.findMany({ where: { name: { in: roles } }, select: { id: true } });
+    await tx.userRole.deleteMany({ where: { userId } });
+    await tx.userRole.createMany({ data: roleRows.map(({ id }) => ({ userId, roleId: id })) });
+    return toStoredUser(await tx.user.findUniqueOrThrow({ where: { id: userId }, include: withRoleNames }));
+  });
 }

@@ -20,8 +20,10 @@ describe("signin", () => {
       email: account.email,
       roles: ["ROLE_USER"],
       accessToken: expect.any(String),
+      refreshToken: expect.stringMatching(/^[0-9a-f]{32}\.[A-Za-z0-9_-]{43}$/),
       tokenType: "Bearer",
       expiresIn: 900,
+      refreshExpiresIn: 30 * 24 * 60 * 60,
     });
     expect(response.text).not.toContain(account.password);
     expect(response.text).not.toContain("$2");

@@ -1,5 +1,6 @@
 import { inject } from "vitest";
 import type { Session } from "../../lib/sessions/signin.ts";
+import type { TokenPair } from "../../lib/sessions/token-pair.ts";
 
 // A thin client for the API under test, the way a browser front end calls it.
 
@@ -54,10 +55,29 @@ export async function signUp(account: Account, extra: { roles?: string[]; token?
   return call("/api/auth/signup", { body, token: extra.token });
 }
 
-export type { Session };
+export type { Session, TokenPair };
 
 export async function signIn(account: Pick<Account, "username" | "password">): Promise<Session> {
   const response = await call("/api/auth/signin", { body: { username: account.username, password: account.password } });
   if (response.status !== 200) throw new Error(`signin of ${account.username} answered ${response.status}: ${response.text}`);
   return response.json<Session>();
+}
+
+export function refresh(refreshToken: unknown): Promise<ApiResponse> {
+  return call("/api/auth/refresh", { body: { refreshToken } });
+}
+
+/** A refresh that must succeed: the new pair. */
+export async function refreshed(refreshToken: string): Promise<TokenPair> {
+  const response = await refresh(refreshToken);
+  if (response.status !== 200) throw new Error(`refresh answered ${response.status}: ${response.text}`);
+  return response.json<TokenPair>();
+}
+
+/** A new account, signed up and signed in. */
+export async function signedUp(prefix: string): Promise<{ account: Account; session: Session }> {
+  const account = newAccount(prefix);
+  const response = await signUp(account);
+  if (response.status !== 201) throw new Error(`signup of ${account.username} answered ${response.status}: ${response.text}`);
+  return { account, session: await signIn(account) };
 }

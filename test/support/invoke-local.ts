@@ -31,9 +31,17 @@ export function invokeLocal(functionName: string, data?: unknown): Promise<Invok
   });
 }
 
-/** The JSON value a successful invocation printed (osls prints the handler's result last). */
+/** The JSON value a successful invocation printed: osls prints the handler's result last, after its logs. */
 export function printedJson<T>(result: InvokeResult): T {
-  const start = result.stdout.indexOf("{");
-  if (result.code !== 0 || start < 0) throw new Error(`invoke failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
-  return JSON.parse(result.stdout.slice(start)) as T;
+  if (result.code !== 0) throw new Error(`invoke failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+  const lines = result.stdout.split("\n");
+  for (let start = lines.length - 1; start >= 0; start--) {
+    if (!lines[start]!.startsWith("{")) continue;
+    try {
+      return JSON.parse(lines.slice(start).join("\n")) as T;
+    } catch {
+      // A log line, not the result: look further up.
+    }
+  }
+  throw new Error(`invoke printed no JSON result:\n${result.stdout}`);
 }

@@ -1,0 +1,109 @@
+import { issueRefreshToken, newSessionId, parseRefreshToken } from "../auth/refresh-tokens.ts";
+import { getPrisma } from "../db/client.ts";
+
+// The refresh-token store: one row per session (token family) holding the hash of its current
+// token. A token that is not the current one but names a live session was spent by an earlier
+// refresh: reuse means theft, so the session ends for whoever holds it. Ending a session deletes
+// its row; expired rows are deleted when seen and by pruneSessions.
+
+export interface OpenedSession {
+  refreshToken: string;
+  expiresAt: Date;
+}
+
+export interface LiveSession {
+  id: string;
+  userId: number;
+  expiresAt: Date;
+}
+
+export type SessionLookup =
+  | { status: "current"; session: LiveSession; presentedHash: string }
+  | { status: "reused"; userId: number; sessionId: string }
+  | { status: "unknown" | "expired" };
+
+export async function openSession(userId: number, lifetimeSeconds: number, now = new Date()): Promise<OpenedSession> {
+  const id = newSessionId();
+  const { token, hash } = issueRefreshToken(id);
+  const expiresAt = new Date(now.getTime() + lifetimeSeconds * 1000);
+  const prisma = await getPrisma();
+  await prisma.session.create({ data: { id, userId, tokenHash: hash, expiresAt } });
+  return { refreshToken: token, expiresAt };
+}
+
+async function deleteSession(id: string): Promise<void> {
+  const prisma = await getPrisma();
+  await prisma.session.deleteMany({ where: { id } });
+}
+
+/**
+ * What a presented refresh token is: the current token of a live session, a spent token of one
+ * (whose session is then ended), or nothing usable.
+ */
+export async function lookUpRefreshToken(token: string, now = new Date()): Promise<SessionLookup> {
+  const presented = parseRefreshToken(token);
+  if (!presented) return { status: "unknown" };
+  const prisma = await getPrisma();
+  const row = await prisma.session.findUnique({ where: { id: presented.sessionId } });
+  if (!row) return { status: "unknown" };
+  if (row.expiresAt <= now) {
+    await deleteSession(row.id);
+    return { status: "expired" };
+  }
+  if (row.tokenHash !== presented.hash) {
+    await deleteSession(row.id);
+    return { status: "reused", userId: row.userId, sessionId: row.id };
+  }
+  return { status: "current", session: { id: row.id, userId: row.userId, expiresAt: row.expiresAt }, presentedHash: presented.hash };
+}
+
+/**
+ * Spends the presented token and issues the session's next one, in one conditional UPDATE: of two
+ * refreshes racing with the same token exactly one matches the stored hash. The other finds the
+ * token spent, which is reuse: its session is ended and undefined returned.
+ */
+export async function rotateRefreshToken(
+  found: Extract<SessionLookup, { status: "current" }>,
+  now = new Date(),
+): Promise<string | undefined> {
+  const next = issueRefreshToken(found.session.id);
+  const prisma = await getPrisma();
+  const { count } = await prisma.session.updateMany({
+    where: { id: found.session.id, tokenHash: found.presentedHash },
+    data: { tokenHash: next.hash, refreshedAt: now },
+  });
+  if (count === 1) return next.token;
+  await deleteSession(found.session.id);
+  return undefined;
+}
+
+/** Ends the session a token names, whether the token is its current one or a spent one. */
+export async function endSessionOf(token: string): Promise<void> {
+  const presented = parseRefreshToken(token);
+  if (presented) await deleteSession(presented.sessionId);
+}
+
+/** Ends every session of the user; returns how many there were. */
+export async function endAllSessions(userId: number): Promise<number> {
+  const prisma = await getPrisma();
+  return (await prisma.session.deleteMany({ where: { userId } })).count;
+}
+
+/** Deletes the rows of expired sessions; returns how many. */
+export async function pruneExpiredSessions(now = new Date()): Promise<number> {
+  const prisma = await getPrisma();
+  return (await prisma.session.deleteMany({ where: { expiresAt: { lte: now } } })).count;
+}
+
+/**
+ * Stores a new password hash and ends every session of the user, in one transaction: a password
+ * change must not leave a session opened with the old password behind. False if the user is gone.
+ */
+export async function replacePasswordEndingSessions(userId: number, passwordHash: string): Promise<boolean> {
+  const prisma = await getPrisma();
+  const [updated] = await prisma.$transaction([
+    prisma.user.updateMany({ where: { id: userId }, data: { passwordHash } }),
+    prisma.session.deleteMany({ where: { userId } }),
+  ]);
+  return updated.count === 1;
+}

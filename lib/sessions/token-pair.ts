@@ -1,0 +1,21 @@
+import { signAccessToken } from "../auth/tokens.ts";
+import type { StoredUser } from "../users/repository.ts";
+
+/** What signin and refresh both answer with: a fresh access token and the session's refresh token. */
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: "Bearer";
+  /** Seconds the access token is valid. */
+  expiresIn: number;
+  /** Seconds until the session ends for good; refreshing does not extend it. */
+  refreshExpiresIn: number;
+}
+
+export async function accessTokenFor(user: StoredUser): Promise<{ accessToken: string; expiresIn: number }> {
+  return signAccessToken({ userId: user.id, username: user.username, roles: user.roles });
+}
+
+export function secondsUntil(moment: Date, now: Date): number {
+  return Math.max(0, Math.floor((moment.getTime() - now.getTime()) / 1000));
+}
