@@ -1,35 +1,72 @@
 import { hashPassword } from "../auth/passwords.ts";
-import { ValidationError } from "../errors.ts";
+import type { RoleName } from "../auth/roles.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { assertValid, compileSchema } from "../validation.ts";
-import { createUser, findUserByUsername, grantRole } from "./repository.ts";
+import { createUser, findUserByUsername, grantRole, type StoredUser } from "./repository.ts";
 import { adminSchema, type AdminInput } from "./schemas.ts";
+
+// The operator's createAdmin: public signup can never grant admin. Two explicit forms, so that an
+// account someone else signed up under a look-alike name is never promoted by mistake:
+//   create:  {"username", "email", "password"}  fails if any account holds that name or email
+//   promote: {"username", "promote": true}      the account whose name matches exactly
 
 export interface AdminResult {
   id: number;
   username: string;
-  roles: string[];
-  created: boolean;
+  email: string;
+  roles: RoleName[];
+  action: "created" | "promoted";
 }
 
 const validateAdminInput = compileSchema(adminSchema);
 
-/** Makes `username` an admin: creates the user (roles user + admin) or grants admin to an existing one. */
-export async function ensureAdmin(input: unknown): Promise<AdminResult> {
-  const { username, email, password } = assertValid<AdminInput>(validateAdminInput, input);
+// No double quotes in messages: `sls invoke` prints them inside JSON, escaped.
+const FORMS = "give email and password to create a new admin, or promote: true to make an existing account admin";
+
+function result(user: StoredUser, action: AdminResult["action"]): AdminResult {
+  return { id: user.id, username: user.username, email: user.email, roles: user.roles, action };
+}
+
+async function create(username: string, email: string, password: string): Promise<AdminResult> {
+  try {
+    const user = await createUser({ username, email, passwordHash: await hashPassword(password), roles: ["user", "admin"] });
+    return result(user, "created");
+  } catch (error) {
+    if (error instanceof ConflictError) {
+      throw new ConflictError(
+        `${error.message} (usernames and emails compare ignoring case), so no admin was created. To make that existing account admin, run createAdmin with its exact username and promote: true`,
+        error.errors,
+      );
+    }
+    throw error;
+  }
+}
+
+async function promote(username: string): Promise<AdminResult> {
   const existing = await findUserByUsername(username);
-  if (existing) {
-    const user = await grantRole(existing.id, "admin");
-    return { id: user.id, username: user.username, roles: user.roles, created: false };
+  // The lookup ignores case; promotion does not: "Admin" is not "admin".
+  if (!existing || existing.username !== username) {
+    const hint = existing ? ` (there is '${existing.username}', which differs in case; promote takes the exact name)` : "";
+    throw new NotFoundError(`No account is named exactly '${username}'${hint}`);
+  }
+  return result(await grantRole(existing.id, "admin"), "promoted");
+}
+
+export async function createAdmin(input: unknown): Promise<AdminResult> {
+  const { username, email, password, promote: promoting } = assertValid<AdminInput>(validateAdminInput, input);
+  if (promoting) {
+    if (email !== undefined || password !== undefined) throw new ValidationError(`Either create or promote: ${FORMS}`);
+    return promote(username);
   }
   if (email === undefined || password === undefined) {
     const missing = [email === undefined && "email", password === undefined && "password"].filter(
       (field): field is string => typeof field === "string",
     );
     throw new ValidationError(
-      "A new admin needs an email and a password",
+      `A new admin needs an email and a password: ${FORMS}`,
       missing.map((field) => ({ field, message: "is required" })),
     );
   }
-  const user = await createUser({ username, email, passwordHash: await hashPassword(password), roles: ["user", "admin"] });
-  return { id: user.id, username: user.username, roles: user.roles, created: true };
+  return create(username, email, password);
 }
+

@@ -4,12 +4,12 @@ import { emailField, newPasswordField, roleNamesField, usernameField } from "../
 // One schema per input, used both for validation (Ajv) and for the body's type (FromSchema).
 // Unknown fields are refused so that a typo such as `role` for `roles` is an error, not ignored.
 
-/** createAdmin's input: email and password are needed only when the user does not exist yet. */
+/** createAdmin's input: create with email and password, or promote an existing account. */
 export const adminSchema = {
   type: "object",
   additionalProperties: false,
   required: ["username"],
-  properties: { username: usernameField, email: emailField, password: newPasswordField },
+  properties: { username: usernameField, email: emailField, password: newPasswordField, promote: { const: true } },
 } as const;
 export type AdminInput = FromSchema<typeof adminSchema>;
 
@@ -20,3 +20,12 @@ export const signupSchema = {
   properties: { username: usernameField, email: emailField, password: newPasswordField, roles: roleNamesField },
 } as const;
 export type SignupInput = FromSchema<typeof signupSchema>;
+
+/** PUT /api/admin/users/{id}/roles: the roles to grant, by their plain names. */
+export const rolesUpdateSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["roles"],
+  properties: { roles: roleNamesField },
+} as const;
+export type RolesUpdateInput = FromSchema<typeof rolesUpdateSchema>;

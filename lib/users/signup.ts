@@ -1,16 +1,17 @@
 import type { Caller } from "../auth/caller.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import { sortRoles, type RoleName } from "../auth/roles.ts";
-import { ForbiddenError } from "../errors.ts";
+import { requireCurrentAdmin } from "./admin-rights.ts";
 import { createUser } from "./repository.ts";
 import type { SignupInput } from "./schemas.ts";
 
-/** Registers a user. Everyone gets `user`; asking for more takes an admin as the caller. */
+/**
+ * Registers a user. Everyone gets `user`; asking for more takes a caller who is an admin now, in
+ * the database, not only in their token.
+ */
 export async function signUp(input: SignupInput, caller: Caller | undefined): Promise<{ id: number }> {
   const requested: RoleName[] = input.roles ?? [];
-  if (requested.some((role) => role !== "user") && !caller?.roles.includes("admin")) {
-    throw new ForbiddenError("Only an admin can grant roles");
-  }
+  if (requested.some((role) => role !== "user")) await requireCurrentAdmin(caller, "Only an admin can grant roles");
   const user = await createUser({
     username: input.username,
     email: input.email,

@@ -21,6 +21,13 @@ let templateText: string;
 const ROUTES = [
   { path: "api/auth/signup", method: "POST", fn: "SignupLambdaFunction", protected: false },
   { path: "api/auth/signin", method: "POST", fn: "SigninLambdaFunction", protected: false },
+  { path: "api/auth/refresh", method: "POST", fn: "RefreshLambdaFunction", protected: false },
+  { path: "api/auth/signout", method: "POST", fn: "SignoutLambdaFunction", protected: false },
+  { path: "api/auth/password", method: "POST", fn: "ChangePasswordLambdaFunction", protected: true },
+  { path: "api/auth/me", method: "GET", fn: "MeLambdaFunction", protected: true },
+  { path: "api/admin/users", method: "GET", fn: "AdminListUsersLambdaFunction", protected: true },
+  { path: "api/admin/users/{id}/roles", method: "PUT", fn: "AdminSetUserRolesLambdaFunction", protected: true },
+  { path: "api/admin/users/{id}/sessions", method: "DELETE", fn: "AdminEndUserSessionsLambdaFunction", protected: true },
   { path: "api/test/all", method: "GET", fn: "PublicBoardLambdaFunction", protected: false },
   { path: "api/test/user", method: "GET", fn: "UserBoardLambdaFunction", protected: true },
   { path: "api/test/mod", method: "GET", fn: "ModeratorBoardLambdaFunction", protected: true },
@@ -162,6 +169,19 @@ describe("packaged prod stage", () => {
     const routedFunctions = JSON.stringify(resourcesOfType("AWS::ApiGateway::Method").map(([, m]) => m.Properties.Integration?.Uri));
     expect(routedFunctions).not.toContain("MigrateLambdaFunction");
     expect(routedFunctions).not.toContain("CreateAdminLambdaFunction");
+    expect(routedFunctions).not.toContain("PruneSessionsLambdaFunction");
+  });
+
+  it("runs pruneSessions on a schedule", () => {
+    const rules = resourcesOfType("AWS::Events::Rule").map(([, rule]) => rule.Properties);
+    const prune = rules.find((rule) => JSON.stringify(rule.Targets).includes("PruneSessionsLambdaFunction"));
+    expect(prune).toMatchObject({ ScheduleExpression: "rate(1 hour)", State: "ENABLED" });
+  });
+
+  it("gives every function the session lifetime setting", () => {
+    for (const [, f] of resourcesOfType("AWS::Lambda::Function")) {
+      expect(f.Properties.Environment.Variables.REFRESH_TOKEN_TTL).toBe("2592000");
+    }
   });
 
   it("carries no secret from the packaging shell: secrets are Secrets Manager references", async () => {

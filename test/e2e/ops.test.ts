@@ -1,13 +1,16 @@
 import { execFile } from "node:child_process";
+import { resolve } from "node:path";
+import { readMigrations } from "../../lib/db/migrations.ts";
 import { afterAll, describe, expect, it } from "vitest";
-import { countUsersLike } from "../support/db-query.ts";
+import { countUsersLike, query } from "../support/db-query.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { invokeLocal, printedJson } from "../support/invoke-local.ts";
-import { newAccount } from "../support/http.ts";
+import { newAccount, refresh, signedUp, signIn, signUp } from "../support/http.ts";
 
 // The ops functions and `npm run db:migrate`, run the way the README tells an operator to.
 
 const extraDatabases: TestDatabase[] = [];
+const MIGRATIONS = readMigrations(resolve("prisma/migrations")).map(({ name }) => name);
 afterAll(async () => {
   await Promise.all(extraDatabases.map((database) => database.drop()));
 });
@@ -16,7 +19,8 @@ describe("ops", () => {
   it("migrate through `sls invoke local` finds the run's database up to date", async () => {
     const result = printedJson<{ applied: string[]; alreadyApplied: string[] }>(await invokeLocal("migrate"));
     expect(result.applied).toEqual([]);
-    expect(result.alreadyApplied).toEqual([expect.stringMatching(/^\d{14}_init$/)]);
+    expect(result.alreadyApplied).toEqual(MIGRATIONS);
+    expect(MIGRATIONS[0]).toMatch(/^\d{14}_init$/);
   }, 180_000);
 
   it("createAdmin refuses bad input with a non-zero exit, naming the fields, and creates nothing", async () => {
@@ -30,10 +34,60 @@ describe("ops", () => {
     expect(await countUsersLike(input)).toBe(before);
   }, 180_000);
 
-  it("createAdmin asks for email and password when the user does not exist yet", async () => {
+  it("createAdmin with a username alone asks for email and password, or promote", async () => {
     const result = await invokeLocal("createAdmin", { username: "nobody_yet" });
     expect(result.code).not.toBe(0);
-    expect(`${result.stdout}${result.stderr}`).toMatch(/A new admin needs an email and a password: email is required; password is required/);
+    expect(`${result.stdout}${result.stderr}`).toMatch(/A new admin needs an email and a password: give email and password to create a new admin, or promote: true .*: email is required; password is required/);
+  }, 180_000);
+
+  it("createAdmin never promotes a look-alike account someone signed up first", async () => {
+    // Prepare: an attacker signs up the operator's intended admin name in another case.
+    const operator = newAccount("boss");
+    const attacker = { ...newAccount("x"), username: operator.username.toUpperCase() };
+    expect((await signUp(attacker)).status).toBe(201);
+
+    // Act: the operator creates "boss_…", then tries to promote it by that exact name.
+    const created = await invokeLocal("createAdmin", operator);
+    const promoted = await invokeLocal("createAdmin", { username: operator.username, promote: true });
+
+    // Assess: both refused with a message saying why, and the look-alike is still a plain user.
+    expect(created.code).not.toBe(0);
+    expect(`${created.stdout}${created.stderr}`).toMatch(/Username is already in use \(usernames and emails compare ignoring case\), so no admin was created/);
+    expect(`${created.stdout}${created.stderr}`).not.toContain(operator.password);
+    expect(await countUsersLike({ email: operator.email })).toBe(0);
+    expect(promoted.code).not.toBe(0);
+    expect(`${promoted.stdout}${promoted.stderr}`).toContain(
+      `No account is named exactly '${operator.username}' (there is '${attacker.username}', which differs in case`,
+    );
+    expect((await signIn(attacker)).roles).toEqual(["ROLE_USER"]);
+  }, 180_000);
+
+  it("createAdmin refuses an email any account holds, in any case", async () => {
+    const holder = newAccount("holder");
+    expect((await signUp(holder)).status).toBe(201);
+    const input = { ...newAccount("second"), email: holder.email.toUpperCase() };
+    const result = await invokeLocal("createAdmin", input);
+    expect(result.code).not.toBe(0);
+    expect(`${result.stdout}${result.stderr}`).toMatch(/Email is already in use .*: email is already in use/);
+    expect(await countUsersLike({ username: input.username })).toBe(0);
+  }, 180_000);
+
+  it("createAdmin refuses to create and promote in one call", async () => {
+    const result = await invokeLocal("createAdmin", { ...newAccount("both"), promote: true });
+    expect(result.code).not.toBe(0);
+    expect(`${result.stdout}${result.stderr}`).toMatch(/Either create or promote/);
+  }, 180_000);
+
+  it("pruneSessions deletes expired sessions' rows and leaves live sessions working", async () => {
+    const expired = await signedUp("prune_old");
+    const live = await signedUp("prune_live");
+    await query("UPDATE sessions SET expires_at = NOW(3) - INTERVAL 1 DAY WHERE user_id = ?", [expired.session.id]);
+
+    const result = printedJson<{ deleted: number }>(await invokeLocal("pruneSessions"));
+
+    expect(result.deleted).toBeGreaterThanOrEqual(1);
+    expect(await query("SELECT id FROM sessions WHERE user_id = ?", [expired.session.id])).toEqual([]);
+    expect((await refresh(live.session.refreshToken)).status).toBe(200);
   }, 180_000);
 
   it("`npm run db:migrate -- --create-database` creates a missing database and migrates it", async () => {
@@ -48,6 +102,6 @@ describe("ops", () => {
         (error, stdout, stderr) => (error ? reject(new Error(`${stdout}\n${stderr}`)) : resolve(stdout)),
       ),
     );
-    expect(output).toMatch(/migrations: 1 applied, 0 already applied/);
+    expect(output).toContain(`migrations: ${MIGRATIONS.length} applied, 0 already applied`);
   }, 90_000);
 });

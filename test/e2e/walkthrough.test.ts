@@ -35,10 +35,10 @@ const sessions: Record<"admin" | "moderator" | "user", Session> = {} as never;
 
 describe("tutorial walk-through", () => {
   beforeAll(async () => {
-    const created = printedJson<{ username: string; roles: string[]; created: boolean }>(
+    const created = printedJson<{ username: string; email: string; roles: string[]; action: string }>(
       await invokeLocal("createAdmin", admin),
     );
-    expect(created).toMatchObject({ username: admin.username, roles: ["user", "admin"], created: true });
+    expect(created).toMatchObject({ username: admin.username, email: admin.email, roles: ["user", "moderator", "admin"], action: "created" });
     sessions.admin = await signIn(admin);
 
     const moderatorSignup = await signUp(moderator, { roles: ["moderator"], token: sessions.admin.accessToken });
@@ -51,8 +51,8 @@ describe("tutorial walk-through", () => {
     sessions.user = await signIn(user);
   }, 180_000);
 
-  it("signs each in with the tutorial's role names", () => {
-    expect(sessions.admin.roles).toEqual(["ROLE_USER", "ROLE_ADMIN"]);
+  it("signs each in with the tutorial's role names, each role including those below it", () => {
+    expect(sessions.admin.roles).toEqual(["ROLE_USER", "ROLE_MODERATOR", "ROLE_ADMIN"]);
     expect(sessions.moderator.roles).toEqual(["ROLE_USER", "ROLE_MODERATOR"]);
     expect(sessions.user.roles).toEqual(["ROLE_USER"]);
     for (const [name, session] of Object.entries(sessions)) {
@@ -90,11 +90,17 @@ describe("tutorial walk-through", () => {
     }
   }
 
-  it("grants admin to an existing user through createAdmin, keeping their other roles", async () => {
-    const promoted = printedJson<{ roles: string[]; created: boolean }>(
-      await invokeLocal("createAdmin", { username: moderator.username }),
+  it("promotes an existing user to admin through createAdmin, naming the account", async () => {
+    const promoted = printedJson<{ id: number; username: string; email: string; roles: string[]; action: string }>(
+      await invokeLocal("createAdmin", { username: moderator.username, promote: true }),
     );
-    expect(promoted).toMatchObject({ roles: ["user", "moderator", "admin"], created: false });
+    expect(promoted).toEqual({
+      id: sessions.moderator.id,
+      username: moderator.username,
+      email: moderator.email,
+      roles: ["user", "moderator", "admin"],
+      action: "promoted",
+    });
     const session = await signIn(moderator);
     expect(session.roles).toEqual(["ROLE_USER", "ROLE_MODERATOR", "ROLE_ADMIN"]);
     expect((await call(BOARDS.admin, { token: session.accessToken })).text).toBe("Admin Content.");

@@ -30,3 +30,8 @@ export async function countUsersLike(identity: { username?: unknown; email?: unk
   ]);
   return Number(row?.n);
 }
+
+/** Grants `role` to the user straight in the database: a fixture, as createAdmin would. */
+export async function grantRoleInDatabase(userId: number, role: string): Promise<void> {
+  await query("INSERT IGNORE INTO user_roles (user_id, role_id) SELECT ?, id FROM roles WHERE name = ?", [userId, role]);
+}

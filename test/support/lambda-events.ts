@@ -11,6 +11,8 @@ export interface HttpEventOptions {
   body?: unknown;
   /** What the authorizer put into the request context. */
   authorizer?: Record<string, string | number>;
+  pathParameters?: Record<string, string>;
+  query?: Record<string, string>;
 }
 
 export function httpEvent(options: HttpEventOptions = {}): APIGatewayProxyEvent {
@@ -24,9 +26,11 @@ export function httpEvent(options: HttpEventOptions = {}): APIGatewayProxyEvent 
     httpMethod: method,
     headers,
     multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([key, value]) => [key, [value]])),
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
+    queryStringParameters: options.query ?? null,
+    multiValueQueryStringParameters: options.query
+      ? Object.fromEntries(Object.entries(options.query).map(([key, value]) => [key, [value]]))
+      : null,
+    pathParameters: options.pathParameters ?? null,
     stageVariables: null,
     body: options.body === undefined ? null : JSON.stringify(options.body),
     isBase64Encoded: false,

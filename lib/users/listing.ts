@@ -1,0 +1,63 @@
+import type { Caller } from "../auth/caller.ts";
+import { ValidationError } from "../errors.ts";
+import { requireCurrentAdmin } from "./admin-rights.ts";
+import { listUsersAfter } from "./repository.ts";
+import { toUserView, type UserView } from "./view.ts";
+
+// Keyset pagination by id: a page is the users after the last id of the previous page, so pages
+// stay stable while users sign up, and every page costs one index range scan.
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export interface UserPage {
+  items: UserView[];
+  nextCursor?: string;
+}
+
+const CURSOR_PREFIX = "u:";
+
+/** Opaque to clients: they hand back what they were given. */
+function encodeCursor(lastId: number): string {
+  return Buffer.from(`${CURSOR_PREFIX}${lastId}`, "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string): number {
+  const decoded = /^[A-Za-z0-9_-]{1,32}$/.test(cursor) ? Buffer.from(cursor, "base64url").toString("utf8") : "";
+  const id = decoded.startsWith(CURSOR_PREFIX) ? Number(decoded.slice(CURSOR_PREFIX.length)) : NaN;
+  if (!Number.isSafeInteger(id) || id < 0 || encodeCursor(id) !== cursor) {
+    throw new ValidationError("Invalid query", [{ field: "cursor", message: "is not a cursor this API gave out" }]);
+  }
+  return id;
+}
+
+function pageSize(limit: string | undefined): number {
+  if (limit === undefined) return DEFAULT_PAGE_SIZE;
+  const size = /^\d{1,3}$/.test(limit) ? Number(limit) : NaN;
+  if (!(size >= 1 && size <= MAX_PAGE_SIZE)) {
+    throw new ValidationError("Invalid query", [{ field: "limit", message: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` }]);
+  }
+  return size;
+}
+
+const KNOWN_PARAMETERS = new Set(["limit", "cursor"]);
+
+/** `query` is the request's query string parameters, as API Gateway hands them on. */
+export async function listUsers(caller: Caller, query: Record<string, string | undefined> | null): Promise<UserPage> {
+  query ??= {};
+  const unknown = Object.keys(query).filter((name) => !KNOWN_PARAMETERS.has(name));
+  if (unknown.length > 0) {
+    throw new ValidationError(
+      "Invalid query",
+      unknown.slice(0, 10).map((field) => ({ field, message: "is not a known parameter" })),
+    );
+  }
+  const limit = pageSize(query.limit);
+  const afterId = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
+  await requireCurrentAdmin(caller);
+  // One more than asked tells whether a next page exists without a count query.
+  const users = await listUsersAfter(afterId, limit + 1);
+  const items = users.slice(0, limit).map(toUserView);
+  const last = items.at(-1);
+  return users.length > limit && last ? { items, nextCursor: encodeCursor(last.id) } : { items };
+}
