@@ -1,4 +1,4 @@
-import { idParam } from "../../lib/http/params.ts";
+import { idParam, singleQueryParameters } from "../../lib/http/params.ts";
 import { empty, json } from "../../lib/http/responses.ts";
 import { httpRoute } from "../../lib/http/route.ts";
 import { endSessionsOfUser } from "../../lib/sessions/admin-signout.ts";
@@ -11,7 +11,8 @@ import { rolesUpdateSchema } from "../../lib/users/schemas.ts";
 
 /** GET /api/admin/users?limit=&cursor= */
 export const list = httpRoute({ caller: "authorizer", role: "admin" }).handler(async (event) => {
-  return json(200, await listUsers(event.caller, event.queryStringParameters), { noStore: true });
+  const query = singleQueryParameters(event.multiValueQueryStringParameters);
+  return json(200, await listUsers(event.caller, query), { noStore: true });
 });
 
 /** PUT /api/admin/users/{id}/roles */

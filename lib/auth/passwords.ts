@@ -8,16 +8,26 @@ export function fitsBcrypt(password: string): boolean {
   return Buffer.byteLength(password, "utf8") <= MAX_PASSWORD_BYTES;
 }
 
-export function assertPasswordFitsBcrypt(password: string, field = "password"): void {
+/**
+ * The checks JSON Schema cannot make on a password about to be stored: bcrypt must read all of
+ * it, and it must not hold U+FFFD, which is what a body's invalid UTF-8 bytes decode to: two
+ * different byte strings would then store (and match) the same password.
+ */
+export function assertStorablePassword(password: string, field = "password"): void {
   if (!fitsBcrypt(password)) {
     throw new ValidationError("Invalid request body", [
       { field, message: `must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8` },
     ]);
   }
+  if (password.includes("\uFFFD")) {
+    throw new ValidationError("Invalid request body", [
+      { field, message: "must be valid UTF-8 text (it holds U+FFFD, the mark of a byte that was not)" },
+    ]);
+  }
 }
 
 export async function hashPassword(password: string): Promise<string> {
-  assertPasswordFitsBcrypt(password);
+  assertStorablePassword(password);
   return bcrypt.hash(password, getSettings().bcryptCost);
 }
 

@@ -1,5 +1,5 @@
 import type { Caller } from "../auth/caller.ts";
-import { assertPasswordFitsBcrypt, fitsBcrypt, hashPassword, verifyPassword } from "../auth/passwords.ts";
+import { assertStorablePassword, fitsBcrypt, hashPassword, verifyPassword } from "../auth/passwords.ts";
 import { UnauthorizedError, ValidationError } from "../errors.ts";
 import { findUserById } from "../users/repository.ts";
 import type { PasswordChangeInput } from "./schemas.ts";
@@ -16,7 +16,7 @@ const WRONG_PASSWORD = "Current password is incorrect";
  * on other devices; access tokens already issued run out on their own.
  */
 export async function changePassword(caller: Caller, input: PasswordChangeInput): Promise<void> {
-  assertPasswordFitsBcrypt(input.newPassword, "newPassword");
+  assertStorablePassword(input.newPassword, "newPassword");
   const user = await findUserById(caller.userId);
   const matches = await verifyPassword(input.currentPassword, user?.passwordHash);
   if (!user || !matches || !fitsBcrypt(input.currentPassword)) throw new UnauthorizedError(WRONG_PASSWORD);

@@ -42,14 +42,13 @@ function pageSize(limit: string | undefined): number {
 
 const KNOWN_PARAMETERS = new Set(["limit", "cursor"]);
 
-/** `query` is the request's query string parameters, as API Gateway hands them on. */
-export async function listUsers(caller: Caller, query: Record<string, string | undefined> | null): Promise<UserPage> {
-  query ??= {};
+/** `query` is the request's query string, one value per name. */
+export async function listUsers(caller: Caller, query: Record<string, string>): Promise<UserPage> {
   const unknown = Object.keys(query).filter((name) => !KNOWN_PARAMETERS.has(name));
   if (unknown.length > 0) {
     throw new ValidationError(
       "Invalid query",
-      unknown.slice(0, 10).map((field) => ({ field, message: "is not a known parameter" })),
+      unknown.slice(0, 10).map((field) => ({ field: field.slice(0, 64), message: "is not a known parameter" })),
     );
   }
   const limit = pageSize(query.limit);

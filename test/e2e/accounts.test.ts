@@ -110,6 +110,15 @@ describe("role management", () => {
     expect((await call("/api/test/user", { token: next.accessToken })).status).toBe(200);
   });
 
+  it("names the roles it knows when given another", async () => {
+    const { session } = await signedUp("role_names");
+    const response = await setRoles(session.id, ["ROLE_ADMIN"], admin.accessToken);
+    expect(response.json()).toEqual({
+      message: "Invalid request body",
+      errors: [{ field: "roles.0", message: "must be one of: user, moderator, admin" }],
+    });
+  });
+
   it.each([
     ["an unknown role", { roles: ["root"] }, 400],
     ["roles that are not a list", { roles: "admin" }, 400],
@@ -124,7 +133,7 @@ describe("role management", () => {
   it.each(["0", "-1", "1e3", "01", "abc", "99999999999"])("refuses the user id %j with 400", async (id) => {
     const response = await setRoles(id, ["user"], admin.accessToken);
     expect(response.status).toBe(400);
-    expect(response.json()).toEqual({ message: "Invalid path", errors: [{ field: "id", message: "must be a positive whole number" }] });
+    expect(response.json()).toEqual({ message: "Invalid path", errors: [{ field: "id", message: "must be a whole number from 1 to 2147483647" }] });
   });
 
   it("answers 404 for a user that does not exist", async () => {
@@ -233,6 +242,7 @@ describe("listing users", () => {
     ["cursor=nonsense", "cursor"],
     [`cursor=${Buffer.from("u:-5").toString("base64url")}`, "cursor"],
     ["page=2", "page"],
+    ["limit=1&limit=2", "limit"],
   ])("refuses ?%s with a 400 naming the parameter", async (search, field) => {
     const response = await listUsers(`?${search}`, admin.accessToken);
     expect(response.status).toBe(400);

@@ -49,6 +49,27 @@ describe("signup validation", () => {
     expect(fields(body)).toEqual([field]);
   });
 
+  it("answers a body with many bad items with a bounded list of errors", async () => {
+    const body = { ...newAccount("many"), roles: Array.from({ length: 5000 }, (_, i) => i), [`x${"k".repeat(10_000)}`]: 1 };
+    const response = await call("/api/auth/signup", { body });
+    expect(response.status).toBe(400);
+    const { errors } = response.json<{ errors: { field: string; message: string }[] }>();
+    expect(errors.length).toBeLessThanOrEqual(10);
+    expect(response.text.length).toBeLessThan(2_000);
+  });
+
+  it("says what a username may contain in words, not as a pattern", async () => {
+    const account = { ...newAccount("x"), username: "name@example.com" };
+    const body = await expectRefusedWithoutChange(account, () => signUp(account), 400);
+    expect(body.errors).toEqual([{ field: "username", message: "may contain only the letters A-Z and a-z, digits, and _ . -" }]);
+  });
+
+  it("refuses a password holding U+FFFD, the mark of bytes that were not UTF-8", async () => {
+    const account = { ...newAccount("fffd"), password: "p\uFFFDssw\uFFFDrd-1" };
+    const body = await expectRefusedWithoutChange(account, () => signUp(account), 400);
+    expect(body.errors).toEqual([{ field: "password", message: "must be valid UTF-8 text (it holds U+FFFD, the mark of a byte that was not)" }]);
+  });
+
   it("refuses a password over 72 bytes of UTF-8 even when it is under 72 characters", async () => {
     const account = { ...newAccount("long"), password: "€".repeat(25) }; // 25 characters, 75 bytes
     const body = await expectRefusedWithoutChange(account, () => signUp(account), 400);
