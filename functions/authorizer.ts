@@ -1,5 +1,4 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from "aws-lambda";
-import { effectiveRoles } from "../lib/auth/roles.ts";
 import { verifyAuthorizationHeader } from "../lib/auth/tokens.ts";
 import { UnauthorizedError } from "../lib/errors.ts";
 
@@ -24,7 +23,7 @@ export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<AP
     return {
       principalId: String(claims.userId),
       policyDocument: stageWidePolicy(event.methodArn),
-      context: { userId: claims.userId, username: claims.username, roles: effectiveRoles(claims.roles).join(",") },
+      context: { userId: claims.userId, username: claims.username, roles: claims.roles.join(",") },
     };
   } catch (error) {
     if (error instanceof UnauthorizedError) throw new Error("Unauthorized");

@@ -19,7 +19,11 @@ function fieldOf(error: ErrorObject, root: string): string {
   const child = params.missingProperty ?? params.additionalProperty;
   if (child) segments.push(child);
   if (segments[0] === root) segments.shift();
-  const field = segments.join(".") || root;
+  return shortFieldName(segments.join(".") || root);
+}
+
+/** A field name as answers repeat it: cut short, so a huge key in a body is not echoed back. */
+export function shortFieldName(field: string): string {
   return field.length > MAX_FIELD_NAME ? `${field.slice(0, MAX_FIELD_NAME)}…` : field;
 }
 

@@ -1,8 +1,8 @@
-import { idParam, singleQueryParameters } from "../../lib/http/params.ts";
+import { idParam, queryParameters } from "../../lib/http/params.ts";
 import { empty, json } from "../../lib/http/responses.ts";
 import { httpRoute } from "../../lib/http/route.ts";
 import { endSessionsOfUser } from "../../lib/sessions/admin-signout.ts";
-import { listUsers } from "../../lib/users/listing.ts";
+import { LIST_PARAMETERS, listUsers } from "../../lib/users/listing.ts";
 import { setUserRoles } from "../../lib/users/role-management.ts";
 import { rolesUpdateSchema } from "../../lib/users/schemas.ts";
 
@@ -11,13 +11,13 @@ import { rolesUpdateSchema } from "../../lib/users/schemas.ts";
 
 /** GET /api/admin/users?limit=&cursor= */
 export const list = httpRoute({ caller: "authorizer", role: "admin" }).handler(async (event) => {
-  const query = singleQueryParameters(event.multiValueQueryStringParameters);
+  const query = queryParameters(event.multiValueQueryStringParameters, LIST_PARAMETERS);
   return json(200, await listUsers(event.caller, query), { noStore: true });
 });
 
 /** PUT /api/admin/users/{id}/roles */
 export const setRoles = httpRoute({ body: rolesUpdateSchema, caller: "authorizer", role: "admin" }).handler(async (event) => {
-  return json(200, await setUserRoles(event.caller, idParam(event.pathParameters?.id), event.body.roles ?? []));
+  return json(200, await setUserRoles(event.caller, idParam(event.pathParameters?.id), event.body.roles));
 });
 
 /** DELETE /api/admin/users/{id}/sessions */

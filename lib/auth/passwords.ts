@@ -40,10 +40,11 @@ function dummyHash(cost: number): string {
 }
 
 /**
- * Compares against the user's hash or, when there is no such user, against a dummy hash of the
- * same cost, so that an unknown username takes as long as a wrong password.
+ * Whether `password` is the one `hash` was made from. Compares against a dummy hash of the same
+ * cost when there is no user, so an unknown username takes as long as a wrong password; and never
+ * matches past bcrypt's 72 bytes, where a longer password would otherwise match on its prefix.
  */
 export async function verifyPassword(password: string, hash: string | undefined): Promise<boolean> {
   const matches = await bcrypt.compare(password, hash ?? dummyHash(getSettings().bcryptCost));
-  return matches && hash !== undefined;
+  return matches && hash !== undefined && fitsBcrypt(password);
 }

@@ -19,8 +19,10 @@ export interface IssuedToken {
   expiresIn: number;
 }
 
-export async function signAccessToken(claims: AccessTokenClaims): Promise<IssuedToken> {
-  const { accessTokenTtlSeconds, jwtIssuer, jwtAudience } = getSettings();
+/** Signs the claims for ACCESS_TOKEN_TTL seconds, or `maxSeconds` when that is shorter. */
+export async function signAccessToken(claims: AccessTokenClaims, maxSeconds = Infinity): Promise<IssuedToken> {
+  const { jwtIssuer, jwtAudience } = getSettings();
+  const accessTokenTtlSeconds = Math.max(1, Math.min(getSettings().accessTokenTtlSeconds, maxSeconds));
   const accessToken = jwt.sign({ username: claims.username, roles: claims.roles }, await getJwtSecret(), {
     algorithm: ALGORITHM,
     subject: String(claims.userId),

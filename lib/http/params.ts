@@ -1,4 +1,5 @@
-import { ValidationError } from "../errors.ts";
+import { ValidationError, type FieldError } from "../errors.ts";
+import { MAX_FIELD_ERRORS, shortFieldName } from "../field-errors.ts";
 
 // Path parameters are strings from the URL: read them strictly, so `/users/1e3` or `/users/01`
 // is a 400 rather than some other user.
@@ -12,23 +13,20 @@ export function idParam(value: string | undefined, field = "id"): number {
 }
 
 /**
- * The query string as one value per name. API Gateway keeps only the last of repeated names in
- * queryStringParameters; `?limit=1&limit=2` is ambiguous, so it is refused rather than guessed.
+ * The query string as one value per name, refusing names the route does not know and names given
+ * twice: API Gateway keeps only the last of repeated names, and `?limit=1&limit=2` is ambiguous.
  */
-export function singleQueryParameters(
+export function queryParameters(
   multiValue: Record<string, string[] | undefined> | null,
+  known: readonly string[],
 ): Record<string, string> {
   const single: Record<string, string> = {};
-  const repeated: string[] = [];
+  const errors: FieldError[] = [];
   for (const [name, values = []] of Object.entries(multiValue ?? {})) {
-    if (values.length > 1) repeated.push(name);
-    if (values[0] !== undefined) single[name] = values[0];
+    if (!known.includes(name)) errors.push({ field: shortFieldName(name), message: "is not a known parameter" });
+    else if (values.length > 1) errors.push({ field: name, message: "is given more than once" });
+    else if (values[0] !== undefined) single[name] = values[0];
   }
-  if (repeated.length > 0) {
-    throw new ValidationError(
-      "Invalid query",
-      repeated.slice(0, 10).map((name) => ({ field: name.slice(0, 64), message: "is given more than once" })),
-    );
-  }
+  if (errors.length > 0) throw new ValidationError("Invalid query", errors.slice(0, MAX_FIELD_ERRORS));
   return single;
 }

@@ -47,7 +47,7 @@ function logUnexpected(error: Error & { statusCode?: number }): void {
   console.error(JSON.stringify({ level: "error", name: error.name, message: error.message, stack: error.stack }));
 }
 
-function identifyCaller(source: CallerSource, role: RouteSpec<undefined, CallerSource>["role"]): middy.MiddlewareObj<APIGatewayProxyEvent> {
+function identifyCaller(source: CallerSource, role: RoleName | undefined): middy.MiddlewareObj<APIGatewayProxyEvent> {
   return {
     before: async ({ event }) => {
       const caller =
@@ -68,6 +68,8 @@ export function httpRoute<
     .use(httpHeaderNormalizer())
     .use(httpSecurityHeaders())
     .use(httpCors({ origins: corsOrigins() }));
+  // A role with no caller to judge would guard nothing: such a route is a programming error.
+  if (spec.role && !spec.caller) throw new Error("httpRoute: a route that needs a role needs a caller source");
   if (spec.caller) chain.use(identifyCaller(spec.caller, spec.role));
   if (spec.body) {
     const eventSchema = compileSchema({ type: "object", required: ["body"], properties: { body: spec.body } });

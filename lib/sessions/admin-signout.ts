@@ -1,12 +1,11 @@
 import type { Caller } from "../auth/caller.ts";
-import { NotFoundError } from "../errors.ts";
 import { requireCurrentAdmin } from "../users/admin-rights.ts";
-import { findUserById } from "../users/repository.ts";
+import { findUserById, userNotFound } from "../users/repository.ts";
 import { endAllSessions } from "./store.ts";
 
 /** An admin signs a user out everywhere: no refresh works after this; access tokens run out. */
 export async function endSessionsOfUser(caller: Caller, userId: number): Promise<void> {
   await requireCurrentAdmin(caller);
-  if (!(await findUserById(userId))) throw new NotFoundError(`No user has the id ${userId}`);
+  if (!(await findUserById(userId))) throw userNotFound(userId);
   await endAllSessions(userId);
 }

@@ -1,5 +1,5 @@
 import type { Caller } from "../auth/caller.ts";
-import { assertStorablePassword, fitsBcrypt, hashPassword, verifyPassword } from "../auth/passwords.ts";
+import { assertStorablePassword, hashPassword, verifyPassword } from "../auth/passwords.ts";
 import { UnauthorizedError, ValidationError } from "../errors.ts";
 import { findUserById } from "../users/repository.ts";
 import type { PasswordChangeInput } from "./schemas.ts";
@@ -19,11 +19,12 @@ export async function changePassword(caller: Caller, input: PasswordChangeInput)
   assertStorablePassword(input.newPassword, "newPassword");
   const user = await findUserById(caller.userId);
   const matches = await verifyPassword(input.currentPassword, user?.passwordHash);
-  if (!user || !matches || !fitsBcrypt(input.currentPassword)) throw new UnauthorizedError(WRONG_PASSWORD);
+  if (!user || !matches) throw new UnauthorizedError(WRONG_PASSWORD);
   if (input.newPassword === input.currentPassword) {
     throw new ValidationError("Invalid request body", [{ field: "newPassword", message: "must differ from the current password" }]);
   }
-  if (!(await replacePasswordEndingSessions(user.id, await hashPassword(input.newPassword)))) {
+  // False when another change replaced the password we checked, while bcrypt ran.
+  if (!(await replacePasswordEndingSessions(user.id, user.passwordHash, await hashPassword(input.newPassword)))) {
     throw new UnauthorizedError(WRONG_PASSWORD);
   }
 }

@@ -23,18 +23,12 @@ export async function refreshSession(refreshToken: string, now = new Date()): Pr
 
   const user = await findUserById(found.session.userId);
   if (!user) throw new UnauthorizedError(INVALID_REFRESH_TOKEN);
-  // Signed before the token is spent, so a failure here leaves the session as it was.
-  const { accessToken, expiresIn } = await accessTokenFor(user);
-  const next = await rotateRefreshToken(found, now);
-  if (!next) {
-    logReuse(user.id);
-    throw new UnauthorizedError(INVALID_REFRESH_TOKEN);
-  }
-  return {
-    accessToken,
-    refreshToken: next,
-    tokenType: "Bearer",
-    expiresIn,
-    refreshExpiresIn: secondsUntil(found.session.expiresAt, now),
-  };
+  // Signed before the token is spent, so a failure here leaves the session as it was. It lives no
+  // longer than the session.
+  const refreshExpiresIn = secondsUntil(found.session.expiresAt, now);
+  const { accessToken, expiresIn } = await accessTokenFor(user, refreshExpiresIn);
+  const rotation = await rotateRefreshToken(found, now);
+  if (rotation.status === "reused") logReuse(rotation.userId);
+  if (rotation.status !== "rotated") throw new UnauthorizedError(INVALID_REFRESH_TOKEN);
+  return { accessToken, refreshToken: rotation.refreshToken, tokenType: "Bearer", expiresIn, refreshExpiresIn };
 }

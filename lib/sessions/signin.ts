@@ -1,4 +1,4 @@
-import { fitsBcrypt, verifyPassword } from "../auth/passwords.ts";
+import { verifyPassword } from "../auth/passwords.ts";
 import { toTutorialRoleName } from "../auth/roles.ts";
 import { getSettings } from "../config.ts";
 import { UnauthorizedError } from "../errors.ts";
@@ -7,7 +7,7 @@ import type { SigninInput } from "./schemas.ts";
 import { openSession } from "./store.ts";
 import { accessTokenFor, secondsUntil, type TokenPair } from "./token-pair.ts";
 
-export interface Session extends TokenPair {
+export interface SigninAnswer extends TokenPair {
   id: number;
   username: string;
   email: string;
@@ -20,14 +20,15 @@ const INVALID_CREDENTIALS = "Invalid username or password";
  * Checks the credentials and opens a session. Unknown user and wrong password are one answer,
  * and cost one bcrypt comparison each.
  */
-export async function signIn(input: SigninInput, now = new Date()): Promise<Session> {
+export async function signIn(input: SigninInput, now = new Date()): Promise<SigninAnswer> {
   const user = await findUserByUsername(input.username);
-  // bcrypt ignores bytes past 72, so a longer password could otherwise match on its prefix alone.
   const matches = await verifyPassword(input.password, user?.passwordHash);
-  if (!user || !matches || !fitsBcrypt(input.password)) throw new UnauthorizedError(INVALID_CREDENTIALS);
+  if (!user || !matches) throw new UnauthorizedError(INVALID_CREDENTIALS);
 
   const { accessToken, expiresIn } = await accessTokenFor(user);
-  const session = await openSession(user.id, getSettings().refreshTokenTtlSeconds, now);
+  // Undefined when the password changed while bcrypt ran: the old one no longer signs in.
+  const session = await openSession(user.id, user.passwordHash, getSettings().refreshTokenTtlSeconds, now);
+  if (!session) throw new UnauthorizedError(INVALID_CREDENTIALS);
   return {
     id: user.id,
     username: user.username,

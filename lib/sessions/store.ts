@@ -19,16 +19,30 @@ export interface LiveSession {
 
 export type SessionLookup =
   | { status: "current"; session: LiveSession; presentedHash: string }
-  | { status: "reused"; userId: number; sessionId: string }
+  | { status: "reused"; userId: number }
   | { status: "unknown" | "expired" };
 
-export async function openSession(userId: number, lifetimeSeconds: number, now = new Date()): Promise<OpenedSession> {
+export type Rotation = { status: "rotated"; refreshToken: string } | { status: "reused"; userId: number } | { status: "ended" };
+
+/**
+ * Opens a session for the user whose password was checked against `passwordHash`, in one
+ * INSERT … SELECT that stores nothing unless that hash is still the user's: a signin whose bcrypt
+ * check overlapped a password change (or the user's deletion) opens no session.
+ */
+export async function openSession(
+  userId: number,
+  passwordHash: string,
+  lifetimeSeconds: number,
+  now = new Date(),
+): Promise<OpenedSession | undefined> {
   const id = newSessionId();
   const { token, hash } = issueRefreshToken(id);
   const expiresAt = new Date(now.getTime() + lifetimeSeconds * 1000);
   const prisma = await getPrisma();
-  await prisma.session.create({ data: { id, userId, tokenHash: hash, expiresAt } });
-  return { refreshToken: token, expiresAt };
+  const inserted = await prisma.$executeRaw`
+    INSERT INTO sessions (id, user_id, token_hash, created_at, expires_at)
+    SELECT ${id}, id, ${hash}, ${now}, ${expiresAt} FROM users WHERE id = ${userId} AND password_hash = ${passwordHash}`;
+  return inserted === 1 ? { refreshToken: token, expiresAt } : undefined;
 }
 
 async function deleteSession(id: string): Promise<void> {
@@ -52,7 +66,7 @@ export async function lookUpRefreshToken(token: string, now = new Date()): Promi
   }
   if (row.tokenHash !== presented.hash) {
     await deleteSession(row.id);
-    return { status: "reused", userId: row.userId, sessionId: row.id };
+    return { status: "reused", userId: row.userId };
   }
   return { status: "current", session: { id: row.id, userId: row.userId, expiresAt: row.expiresAt }, presentedHash: presented.hash };
 }
@@ -60,21 +74,19 @@ export async function lookUpRefreshToken(token: string, now = new Date()): Promi
 /**
  * Spends the presented token and issues the session's next one, in one conditional UPDATE: of two
  * refreshes racing with the same token exactly one matches the stored hash. The other finds the
- * token spent, which is reuse: its session is ended and undefined returned.
+ * token spent, which is reuse: the session ends, for the winner too. If the session was ended
+ * meanwhile (signout, password change), that is no reuse.
  */
-export async function rotateRefreshToken(
-  found: Extract<SessionLookup, { status: "current" }>,
-  now = new Date(),
-): Promise<string | undefined> {
+export async function rotateRefreshToken(found: Extract<SessionLookup, { status: "current" }>, now = new Date()): Promise<Rotation> {
   const next = issueRefreshToken(found.session.id);
   const prisma = await getPrisma();
   const { count } = await prisma.session.updateMany({
     where: { id: found.session.id, tokenHash: found.presentedHash },
     data: { tokenHash: next.hash, refreshedAt: now },
   });
-  if (count === 1) return next.token;
-  await deleteSession(found.session.id);
-  return undefined;
+  if (count === 1) return { status: "rotated", refreshToken: next.token };
+  const { count: ended } = await prisma.session.deleteMany({ where: { id: found.session.id } });
+  return ended === 1 ? { status: "reused", userId: found.session.userId } : { status: "ended" };
 }
 
 /** Ends the session a token names, whether the token is its current one or a spent one. */
@@ -96,13 +108,14 @@ export async function pruneExpiredSessions(now = new Date()): Promise<number> {
 }
 
 /**
- * Stores a new password hash and ends every session of the user, in one transaction: a password
- * change must not leave a session opened with the old password behind. False if the user is gone.
+ * Replaces the password hash that was checked (`currentHash`) and ends every session of the user,
+ * in one transaction: no session opened with the old password survives (see openSession). False
+ * when `currentHash` is no longer stored: another change won, or the user is gone.
  */
-export async function replacePasswordEndingSessions(userId: number, passwordHash: string): Promise<boolean> {
+export async function replacePasswordEndingSessions(userId: number, currentHash: string, newHash: string): Promise<boolean> {
   const prisma = await getPrisma();
   const [updated] = await prisma.$transaction([
-    prisma.user.updateMany({ where: { id: userId }, data: { passwordHash } }),
+    prisma.user.updateMany({ where: { id: userId, passwordHash: currentHash }, data: { passwordHash: newHash } }),
     prisma.session.deleteMany({ where: { userId } }),
   ]);
   return updated.count === 1;

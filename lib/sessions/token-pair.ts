@@ -12,8 +12,9 @@ export interface TokenPair {
   refreshExpiresIn: number;
 }
 
-export async function accessTokenFor(user: StoredUser): Promise<{ accessToken: string; expiresIn: number }> {
-  return signAccessToken({ userId: user.id, username: user.username, roles: user.roles });
+/** An access token for the user's roles as stored; `maxSeconds` caps its life (a session's remaining time). */
+export async function accessTokenFor(user: StoredUser, maxSeconds?: number): Promise<{ accessToken: string; expiresIn: number }> {
+  return signAccessToken({ userId: user.id, username: user.username, roles: user.roles }, maxSeconds);
 }
 
 export function secondsUntil(moment: Date, now: Date): number {

@@ -1,5 +1,5 @@
 import { hashPassword } from "../auth/passwords.ts";
-import type { RoleName } from "../auth/roles.ts";
+import { toTutorialRoleName } from "../auth/roles.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { assertValid, compileSchema } from "../validation.ts";
 import { createUser, findUserByUsername, grantRole, type StoredUser } from "./repository.ts";
@@ -14,7 +14,8 @@ export interface AdminResult {
   id: number;
   username: string;
   email: string;
-  roles: RoleName[];
+  /** As every answer shows them: ROLE_USER, … */
+  roles: string[];
   action: "created" | "promoted";
 }
 
@@ -24,7 +25,7 @@ const validateAdminInput = compileSchema(adminSchema);
 const FORMS = "give email and password to create a new admin, or promote: true to make an existing account admin";
 
 function result(user: StoredUser, action: AdminResult["action"]): AdminResult {
-  return { id: user.id, username: user.username, email: user.email, roles: user.roles, action };
+  return { id: user.id, username: user.username, email: user.email, roles: user.roles.map(toTutorialRoleName), action };
 }
 
 async function create(username: string, email: string, password: string): Promise<AdminResult> {

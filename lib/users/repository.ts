@@ -39,6 +39,10 @@ export async function findUserByUsername(username: string): Promise<StoredUser |
   return row ? toStoredUser(row) : undefined;
 }
 
+export function userNotFound(id: number): NotFoundError {
+  return new NotFoundError(`No user has the id ${id}`);
+}
+
 export async function findUserById(id: number): Promise<StoredUser | undefined> {
   const prisma = await getPrisma();
   const row = await prisma.user.findUnique({ where: { id }, include: withRoleNames });
@@ -123,24 +127,28 @@ export async function grantRole(userId: number, role: RoleName): Promise<StoredU
 /**
  * Replaces the roles granted to `userId`, on behalf of the admin `actingAdminId`. Every admin row
  * is locked first, so two admins demoting each other at once cannot leave no admin: the second
- * waits, then sees the first's change. The acting admin's own right is judged under that lock too.
+ * waits, then sees the first's change. The acting admin's own right is judged under that lock
+ * too, and the target's row is locked so it cannot be deleted halfway.
  */
 export async function replaceGrantedRoles(actingAdminId: number, userId: number, roles: RoleName[]): Promise<StoredUser> {
   const prisma = await getPrisma();
-  return prisma.$transaction(async (tx) => {
-    const adminRows = await tx.$queryRaw<{ user_id: number }[]>`
-      SELECT ur.user_id FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE r.name = 'admin' FOR UPDATE`;
-    const admins = new Set(adminRows.map((row) => Number(row.user_id)));
-    if (!admins.has(actingAdminId)) throw new ForbiddenError(roleRequiredMessage("admin"));
-    if (!(await tx.user.findUnique({ where: { id: userId }, select: { id: true } }))) {
-      throw new NotFoundError(`No user has the id ${userId}`);
-    }
-    if (admins.has(userId) && admins.size === 1 && !roles.includes("admin")) {
-      throw new ConflictError("This user is the last admin: make another user admin first");
-    }
-    const roleRows = await tx.role.findMany({ where: { name: { in: roles } }, select: { id: true } });
-    await tx.userRole.deleteMany({ where: { userId } });
-    await tx.userRole.createMany({ data: roleRows.map(({ id }) => ({ userId, roleId: id })) });
-    return toStoredUser(await tx.user.findUniqueOrThrow({ where: { id: userId }, include: withRoleNames }));
-  });
+  return prisma.$transaction(
+    async (tx) => {
+      const adminRows = await tx.$queryRaw<{ user_id: number }[]>`
+        SELECT ur.user_id FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE r.name = 'admin' FOR UPDATE`;
+      const admins = new Set(adminRows.map((row) => Number(row.user_id)));
+      if (!admins.has(actingAdminId)) throw new ForbiddenError(roleRequiredMessage("admin"));
+      const target = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM users WHERE id = ${userId} FOR UPDATE`;
+      if (target.length === 0) throw userNotFound(userId);
+      if (admins.has(userId) && admins.size === 1 && !roles.includes("admin")) {
+        throw new ConflictError("This user is the last admin: make another user admin first");
+      }
+      const roleRows = await tx.role.findMany({ where: { name: { in: roles } }, select: { id: true } });
+      await tx.userRole.deleteMany({ where: { userId } });
+      await tx.userRole.createMany({ data: roleRows.map(({ id }) => ({ userId, roleId: id })) });
+      return toStoredUser(await tx.user.findUniqueOrThrow({ where: { id: userId }, include: withRoleNames }));
+    },
+    // Waiting for another admin's change to the roles is expected; a Lambda has 10 s in all.
+    { maxWait: 5_000, timeout: 8_000 },
+  );
 }

@@ -28,4 +28,3 @@ export const rolesUpdateSchema = {
   required: ["roles"],
   properties: { roles: roleNamesField },
 } as const;
-export type RolesUpdateInput = FromSchema<typeof rolesUpdateSchema>;

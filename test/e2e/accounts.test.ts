@@ -165,8 +165,16 @@ describe("admin rights come from the database", () => {
 
   it("a deleted admin's token is refused the same way", async () => {
     const gone = await newAdmin("gone_admin");
+    const victim = await signedUp("victim_of_gone");
     await query("DELETE FROM users WHERE id = ?", [gone.id]);
-    expect((await listUsers("", gone.accessToken)).status).toBe(403);
+    const answers = [
+      await signUp(newAccount("ghost_made"), { roles: ["admin"], token: gone.accessToken }),
+      await listUsers("", gone.accessToken),
+      await setRoles(victim.session.id, ["admin"], gone.accessToken),
+      await endSessions(victim.session.id, gone.accessToken),
+    ];
+    expect(answers.map(({ status }) => status)).toEqual([403, 403, 403, 403]);
+    expect((await refresh(victim.session.refreshToken)).status).toBe(200);
   });
 });
 

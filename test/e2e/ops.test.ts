@@ -81,7 +81,7 @@ describe("ops", () => {
   it("pruneSessions deletes expired sessions' rows and leaves live sessions working", async () => {
     const expired = await signedUp("prune_old");
     const live = await signedUp("prune_live");
-    await query("UPDATE sessions SET expires_at = NOW(3) - INTERVAL 1 DAY WHERE user_id = ?", [expired.session.id]);
+    await query("UPDATE sessions SET expires_at = UTC_TIMESTAMP(3) - INTERVAL 1 DAY WHERE user_id = ?", [expired.session.id]);
 
     const result = printedJson<{ deleted: number }>(await invokeLocal("pruneSessions"));
 

@@ -70,12 +70,16 @@ describe("refresh", () => {
     const answers = await Promise.all(Array.from({ length: 4 }, () => refresh(session.refreshToken)));
     const statuses = answers.map(({ status }) => status).sort();
     expect(statuses).toEqual([200, 401, 401, 401]);
+    // The others presented a spent token: reuse, so the winner's new token is dead too.
+    const winner = answers.find(({ status }) => status === 200)!.json<{ refreshToken: string }>();
+    expect((await refresh(winner.refreshToken)).status).toBe(401);
   });
 
   it.each([
     ["a well-formed token no one issued", () => `${"0".repeat(32)}.${"A".repeat(43)}`],
     ["a malformed token", () => "not-a-token"],
     ["an empty string", () => ""],
+    ["a 5000-character string", () => "x".repeat(5000)],
     ["a JWT access token", (session: Session) => session.accessToken],
   ])("answers %s with the one 401", async (_case, token) => {
     const { session } = await signedUp("bad");
@@ -88,10 +92,21 @@ describe("refresh", () => {
 
   it("answers an expired session with the one 401", async () => {
     const { session } = await signedUp("expired");
-    await query("UPDATE sessions SET expires_at = NOW(3) - INTERVAL 1 SECOND WHERE user_id = ?", [session.id]);
+    // UTC_TIMESTAMP: Prisma stores DATETIME in UTC, whatever the server's time zone.
+    await query("UPDATE sessions SET expires_at = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND WHERE user_id = ?", [session.id]);
     const response = await refresh(session.refreshToken);
     expect(response.status).toBe(401);
     expect(response.json()).toEqual(INVALID_REFRESH);
+  });
+
+  it("never issues an access token that outlives its session", async () => {
+    const { session } = await signedUp("ending");
+    await query("UPDATE sessions SET expires_at = UTC_TIMESTAMP(3) + INTERVAL 100 SECOND WHERE user_id = ?", [session.id]);
+    const pair = await refreshed(session.refreshToken);
+    expect(pair.refreshExpiresIn).toBeLessThanOrEqual(100);
+    expect(pair.expiresIn).toBeLessThanOrEqual(pair.refreshExpiresIn);
+    const { exp, iat } = JSON.parse(Buffer.from(pair.accessToken.split(".")[1]!, "base64url").toString()) as { exp: number; iat: number };
+    expect(exp - iat).toBe(pair.expiresIn);
   });
 
   it("fails for a deleted user", async () => {
@@ -122,11 +137,13 @@ describe("signout", () => {
     expect((await refresh(other.refreshToken)).status).toBe(200);
   });
 
-  it("answers 204 for an unknown, malformed or already ended token, changing nothing", async () => {
+  it("answers 204 for an unknown, malformed or already ended token, and ends no other session", async () => {
     const { session } = await signedUp("out_unknown");
+    const bystander = await signedUp("out_bystander");
     for (const refreshToken of [`${"f".repeat(32)}.${"B".repeat(43)}`, "garbage", session.refreshToken, session.refreshToken]) {
       expect((await signOut({ refreshToken })).status).toBe(204);
     }
+    expect((await refresh(bystander.session.refreshToken)).status).toBe(200);
   });
 
   it("needs no access token, and ignores an expired one sent along", async () => {

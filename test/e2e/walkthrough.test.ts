@@ -38,7 +38,7 @@ describe("tutorial walk-through", () => {
     const created = printedJson<{ username: string; email: string; roles: string[]; action: string }>(
       await invokeLocal("createAdmin", admin),
     );
-    expect(created).toMatchObject({ username: admin.username, email: admin.email, roles: ["user", "moderator", "admin"], action: "created" });
+    expect(created).toMatchObject({ username: admin.username, email: admin.email, roles: ["ROLE_USER", "ROLE_MODERATOR", "ROLE_ADMIN"], action: "created" });
     sessions.admin = await signIn(admin);
 
     const moderatorSignup = await signUp(moderator, { roles: ["moderator"], token: sessions.admin.accessToken });
@@ -98,7 +98,7 @@ describe("tutorial walk-through", () => {
       id: sessions.moderator.id,
       username: moderator.username,
       email: moderator.email,
-      roles: ["user", "moderator", "admin"],
+      roles: ["ROLE_USER", "ROLE_MODERATOR", "ROLE_ADMIN"],
       action: "promoted",
     });
     const session = await signIn(moderator);

@@ -1,5 +1,5 @@
 import { inject } from "vitest";
-import type { Session } from "../../lib/sessions/signin.ts";
+import type { SigninAnswer as Session } from "../../lib/sessions/signin.ts";
 import type { TokenPair } from "../../lib/sessions/token-pair.ts";
 
 // A thin client for the API under test, the way a browser front end calls it.
