@@ -21,8 +21,8 @@ function urlFor(database: string): string {
 }
 
 async function serverConnection(): Promise<mysql.Connection> {
-  const { database: _ignored, ...server } = parseDatabaseUrl(urlFor("mysql"));
-  return mysql.createConnection(server);
+  const { host, port, user, password } = parseDatabaseUrl(urlFor("mysql"));
+  return mysql.createConnection({ host, port, user, password });
 }
 
 export async function createTestDatabase(prefix = "auth_api_test"): Promise<TestDatabase> {
