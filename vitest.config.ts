@@ -12,7 +12,8 @@ import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config
 
 /** The project that runs test/<name>/**\/*.test.ts. */
 function project(name: string, test: TestProjectInlineConfiguration["test"] = {}): TestProjectInlineConfiguration {
-  return { extends: true, test: { name, include: [`test/${name}/**/*.test.ts`], ...test } };
+  const setupFiles = ["test/setup/exit-with-run.ts", ...(test.setupFiles ?? [])];
+  return { extends: true, test: { name, include: [`test/${name}/**/*.test.ts`], ...test, setupFiles } };
 }
 
 // Tests that start processes or wait on a database get more time than the unit tests' 5 s.

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { rmSync } from "node:fs";
 import { inject } from "vitest";
+import { runBuildFolder } from "./test-run.ts";
 
 // `sls invoke local -f NAME --stage dev`, exactly as the README tells an operator to run it,
 // against this run's database.
@@ -16,7 +17,7 @@ let invocations = 0;
 export function invokeLocal(functionName: string, data?: unknown): Promise<InvokeResult> {
   // A build folder per invocation: two test files invoking the same function at once in one
   // shared folder load each other's half-written bundles ("does not point function property").
-  const workFolder = `.esbuild-test-invoke-${functionName}-${process.pid}-${++invocations}`;
+  const workFolder = `${runBuildFolder()}/invoke-${functionName}-${process.pid}-${++invocations}`;
   const args = ["node_modules/osls/bin/serverless.js", "invoke", "local", "--stage", "dev", "-f", functionName];
   if (data !== undefined) args.push("--data", JSON.stringify(data));
   const env = {
