@@ -8,6 +8,7 @@ import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config
 //   test/e2e/      over HTTP through serverless-offline, and the ops functions through
 //                  `sls invoke local`, with a database of their own (test/setup/e2e.global.ts).
 //   test/deploy/   `sls package --stage prod` and its CloudFormation; no database.
+//   test/harness/  the test setup itself: an interrupted run (Ctrl-C) leaves nothing behind.
 //   test/types/    *.test-d.ts type tests, checked by `npm run typecheck` (tsc), not run here.
 
 /** The project that runs test/<name>/**\/*.test.ts. */
@@ -29,6 +30,7 @@ export default defineConfig({
       project("db", { ...slow, globalSetup: ["test/setup/db.global.ts"], setupFiles: ["test/setup/db.env.ts"] }),
       project("e2e", { ...slow, globalSetup: ["test/setup/e2e.global.ts"] }),
       project("deploy", slow),
+      project("harness", { ...slow, testTimeout: 180_000 }),
     ],
   },
 });
