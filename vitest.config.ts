@@ -1,15 +1,36 @@
-import { defineConfig } from "vitest/config";
+import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
+
+// A test's folder is its project; `npm run test:<project>` runs one, `npm test` all of them.
+//   test/unit/     no database, no server: lib/ and handlers with fixed settings
+//                  (test/setup/unit.env.ts). Runs in seconds: the loop while coding.
+//   test/db/       lib/ and handlers through Lambda event shapes against a database the run
+//                  creates, migrates and drops (test/setup/db.global.ts); no server.
+//   test/e2e/      over HTTP through serverless-offline, and the ops functions through
+//                  `sls invoke local`, with a database of their own (test/setup/e2e.global.ts).
+//   test/deploy/   `sls package --stage prod` and its CloudFormation; no database.
+//   test/harness/  the test setup itself: an interrupted run (Ctrl-C) leaves nothing behind.
+//   test/types/    *.test-d.ts type tests, checked by `npm run typecheck` (tsc), not run here.
+
+/** The project that runs test/<name>/**\/*.test.ts. */
+function project(name: string, test: TestProjectInlineConfiguration["test"] = {}): TestProjectInlineConfiguration {
+  const setupFiles = ["test/setup/exit-with-run.ts", ...(test.setupFiles ?? [])];
+  return { extends: true, test: { name, include: [`test/${name}/**/*.test.ts`], ...test, setupFiles } };
+}
+
+// Tests that start processes or wait on a database get more time than the unit tests' 5 s.
+const slow = { testTimeout: 30_000, hookTimeout: 180_000 };
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    // One database and one serverless-offline for the whole run (test/global-setup.ts).
-    globalSetup: ["test/global-setup.ts"],
-    setupFiles: ["test/support/worker-env.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 180_000,
     // Two cores here: more workers only make the HTTP tests wait on each other.
     maxWorkers: 2,
     restoreMocks: true,
+    projects: [
+      project("unit", { setupFiles: ["test/setup/unit.env.ts"] }),
+      project("db", { ...slow, globalSetup: ["test/setup/db.global.ts"], setupFiles: ["test/setup/db.env.ts"] }),
+      project("e2e", { ...slow, globalSetup: ["test/setup/e2e.global.ts"] }),
+      project("deploy", slow),
+      project("harness", { ...slow, testTimeout: 180_000 }),
+    ],
   },
 });

@@ -63,7 +63,7 @@ async function resolveSecret(name: string, jsonKey: string): Promise<string> {
   if (!value.startsWith(SECRET_ARN_PREFIX)) return value;
   const raw = await readSecretString(value);
   if (!raw.trimStart().startsWith("{")) return raw;
-  const field: unknown = JSON.parse(raw)[jsonKey];
+  const field: unknown = (JSON.parse(raw) as Record<string, unknown>)[jsonKey];
   if (typeof field !== "string" || field === "") {
     throw new ConfigError(`the secret named by ${name} has no string "${jsonKey}" field`);
   }

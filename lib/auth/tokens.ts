@@ -38,7 +38,7 @@ function claimsOf(payload: jwt.JwtPayload): AccessTokenClaims | undefined {
   const { username, roles } = payload as { username?: unknown; roles?: unknown };
   if (!Number.isSafeInteger(userId) || userId <= 0 || typeof username !== "string") return undefined;
   if (!Array.isArray(roles) || !roles.every((role) => typeof role === "string" && isRoleName(role))) return undefined;
-  return { userId, username, roles: roles as RoleName[] };
+  return { userId, username, roles };
 }
 
 /** The token's claims, or UnauthorizedError for anything expired, forged, malformed or foreign. */

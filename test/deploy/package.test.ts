@@ -79,15 +79,16 @@ describe("packaged prod stage", () => {
     expect(JSON.stringify(properties.Integration.Uri)).toContain(fn);
   });
 
-  it.each(ROUTES)("$method /$path uses the JWT authorizer only where the board is protected", ({ path, method: httpMethod, protected: isProtected }) => {
+  it.each(ROUTES.filter((route) => route.protected))("$method /$path uses the JWT authorizer", ({ path, method: httpMethod }) => {
     const properties = method(path, httpMethod);
-    if (isProtected) {
-      expect(properties.AuthorizationType).toBe("CUSTOM");
-      expect(properties.AuthorizerId).toEqual({ Ref: "AuthorizerApiGatewayAuthorizer" });
-    } else {
-      expect(properties.AuthorizationType).toBe("NONE");
-      expect(properties.AuthorizerId).toBeUndefined();
-    }
+    expect(properties.AuthorizationType).toBe("CUSTOM");
+    expect(properties.AuthorizerId).toEqual({ Ref: "AuthorizerApiGatewayAuthorizer" });
+  });
+
+  it.each(ROUTES.filter((route) => !route.protected))("$method /$path has no authorizer", ({ path, method: httpMethod }) => {
+    const properties = method(path, httpMethod);
+    expect(properties.AuthorizationType).toBe("NONE");
+    expect(properties.AuthorizerId).toBeUndefined();
   });
 
   it("declares a TOKEN authorizer on the Authorization header", () => {

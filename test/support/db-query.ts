@@ -24,9 +24,11 @@ export function query<T = mysql.RowDataPacket>(sql: string, params: unknown[] = 
  * test files sign users up in parallel.
  */
 export async function countUsersLike(identity: { username?: unknown; email?: unknown }): Promise<number> {
+  // Only a string or a number could end up stored as a name, if the API ever coerced one.
+  const asStored = (value: unknown) => (typeof value === "string" || typeof value === "number" ? String(value) : "");
   const [row] = await query<{ n: number }>("SELECT COUNT(*) AS n FROM users WHERE username = ? OR email = ?", [
-    String(identity.username ?? ""),
-    String(identity.email ?? ""),
+    asStored(identity.username),
+    asStored(identity.email),
   ]);
   return Number(row?.n);
 }

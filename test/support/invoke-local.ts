@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
+import { rmSync } from "node:fs";
 import { inject } from "vitest";
+import { runBuildFolder } from "./test-run.ts";
 
 // `sls invoke local -f NAME --stage dev`, exactly as the README tells an operator to run it,
 // against this run's database.
@@ -10,7 +12,12 @@ export interface InvokeResult {
   stderr: string;
 }
 
+let invocations = 0;
+
 export function invokeLocal(functionName: string, data?: unknown): Promise<InvokeResult> {
+  // A build folder per invocation: two test files invoking the same function at once in one
+  // shared folder load each other's half-written bundles ("does not point function property").
+  const workFolder = `${runBuildFolder()}/invoke-${functionName}-${process.pid}-${++invocations}`;
   const args = ["node_modules/osls/bin/serverless.js", "invoke", "local", "--stage", "dev", "-f", functionName];
   if (data !== undefined) args.push("--data", JSON.stringify(data));
   const env = {
@@ -18,12 +25,13 @@ export function invokeLocal(functionName: string, data?: unknown): Promise<Invok
     DATABASE_URL: inject("databaseUrl"),
     JWT_SECRET: inject("jwtSecret"),
     BCRYPT_COST: "4",
-    ESBUILD_WORK_FOLDER: `.esbuild-test-invoke-${functionName}`,
+    ESBUILD_WORK_FOLDER: workFolder,
   };
   return new Promise((resolve) => {
     // A handler that throws while loading makes `sls invoke local` hang: bound it.
     const child = execFile(process.execPath, args, { env, timeout: 120_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+      rmSync(workFolder, { recursive: true, force: true });
       resolve({ code, stdout, stderr });
     });
     // Without --data, `sls invoke` reads the event from a piped stdin until it closes.

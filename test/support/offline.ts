@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 
 // Starts `sls offline` for the dev stage on free ports and stops it (with its workers) afterwards.
+// It runs in a process group of its own, so that stop() reaches everything it started; a
+// terminal's Ctrl-C does not reach it, which is why the run guard is told its group at once.
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -16,6 +18,8 @@ export async function freePort(): Promise<number> {
 
 export interface OfflineServer {
   baseUrl: string;
+  /** Its pid, which is also its process group's id. */
+  pid: number;
   output(): string;
   stop(): Promise<void>;
 }
@@ -23,17 +27,34 @@ export interface OfflineServer {
 const READY = /Server ready/;
 const START_TIMEOUT_MS = 120_000;
 
-export async function startOffline(env: Record<string, string>): Promise<OfflineServer> {
+/** `onSpawn` learns the process group before the server is ready (which takes seconds). */
+export async function startOffline(env: Record<string, string>, onSpawn?: (pgid: number) => void): Promise<OfflineServer> {
   const [httpPort, lambdaPort] = [await freePort(), await freePort()];
   const child: ChildProcess = spawn(
     process.execPath,
     ["node_modules/osls/bin/serverless.js", "offline", "start", "--stage", "dev", "--httpPort", String(httpPort), "--lambdaPort", String(lambdaPort)],
     { env: { ...process.env, ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
+  const pid = child.pid!;
+  onSpawn?.(pid);
   let output = "";
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
 
-  await new Promise<void>((resolve, reject) => {
+  const server: OfflineServer = {
+    baseUrl: `http://127.0.0.1:${httpPort}/dev`,
+    pid,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null) return;
+      // The whole process group: serverless-offline runs handlers in workers of its own.
+      process.kill(-pid, "SIGTERM");
+      const killer = setTimeout(() => process.kill(-pid, "SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+
+  const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serverless-offline did not start:\n${output}`)), START_TIMEOUT_MS);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -50,16 +71,12 @@ export async function startOffline(env: Record<string, string>): Promise<Offline
     });
   });
 
-  return {
-    baseUrl: `http://127.0.0.1:${httpPort}/dev`,
-    output: () => output,
-    async stop() {
-      if (child.exitCode !== null) return;
-      // The whole process group: serverless-offline runs handlers in workers of its own.
-      process.kill(-child.pid!, "SIGTERM");
-      const killer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), 5_000);
-      await exited;
-      clearTimeout(killer);
-    },
-  };
+  try {
+    await ready;
+  } catch (error) {
+    // Not ready in time: it must not outlive the failed start.
+    await server.stop();
+    throw error;
+  }
+  return server;
 }

@@ -1,12 +1,12 @@
 import jwt from "jsonwebtoken";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { handler } from "../../functions/authorizer.ts";
 import { METHOD_ARN_PREFIX, tokenAuthorizerEvent } from "../support/lambda-events.ts";
 
 // The authorizer through API Gateway's TOKEN event, as deployed.
 
 function accessToken(claims: object = {}): string {
-  return jwt.sign({ username: "mona", roles: ["user", "moderator"], ...claims }, inject("jwtSecret"), {
+  return jwt.sign({ username: "mona", roles: ["user", "moderator"], ...claims }, process.env.JWT_SECRET!, {
     subject: "42",
     issuer: "serverless-auth-api",
     audience: "serverless-auth-api",
@@ -36,7 +36,7 @@ describe("authorizer", () => {
   it.each([
     ["a missing scheme", () => accessToken()],
     ["garbage", () => "Bearer not.a.jwt"],
-    ["an expired token", () => `Bearer ${jwt.sign({ username: "x", roles: [], exp: 1 }, inject("jwtSecret"))}`],
+    ["an expired token", () => `Bearer ${jwt.sign({ username: "x", roles: [], exp: 1 }, process.env.JWT_SECRET!)}`],
     ["an unknown role", () => `Bearer ${accessToken({ roles: ["root"] })}`],
   ])("throws exactly 'Unauthorized' (API Gateway's 401) for %s", async (_case, authorization) => {
     await expect(handler(tokenAuthorizerEvent(authorization()))).rejects.toThrow(/^Unauthorized$/);

@@ -1,6 +1,7 @@
 import { inject } from "vitest";
 
-// Unit tests call lib/ directly: give them the run's database and secret, as the stage would.
+// The db project's tests call lib/ and the handlers directly: give them the run's database and
+// secret, as the stage would.
 process.env.DATABASE_URL = inject("databaseUrl");
 process.env.JWT_SECRET = inject("jwtSecret");
 process.env.CORS_ORIGINS = inject("corsOrigin");

@@ -1,0 +1,54 @@
+import { rmSync, writeFileSync } from "node:fs";
+import type { TestProject } from "vitest/node";
+import { startOffline, type OfflineServer } from "../support/offline.ts";
+import { prepareRunDatabase, TEST_ORIGIN } from "../support/run-database.ts";
+import { removeAbandonedBuildFolders, runBuildFolder } from "../support/test-run.ts";
+
+// The e2e project's run: a database of its own and one serverless-offline serving the dev stage
+// against it. Both are gone when the run ends, passed, failed or interrupted.
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseUrl: string;
+    /** For test/harness/, which checks that an interrupted run stops it. */
+    offlinePid: number;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const database = await prepareRunDatabase(project);
+  // Build folders per run: a second run in this checkout (the harness's, or another terminal's)
+  // would otherwise rebuild the bundles under this one's server.
+  removeAbandonedBuildFolders();
+  const buildFolder = runBuildFolder();
+  database.guard.removeFolder(buildFolder);
+  let offline: OfflineServer;
+  try {
+    offline = await startOffline(
+      {
+        DATABASE_URL: database.url,
+        JWT_SECRET: database.jwtSecret,
+        CORS_ORIGINS: TEST_ORIGIN,
+        ACCESS_TOKEN_TTL: "900",
+        // The lowest cost bcrypt allows keeps the suite fast; the cost setting itself is unit-tested.
+        BCRYPT_COST: "4",
+        ESBUILD_WORK_FOLDER: `${buildFolder}/offline`,
+      },
+      (pgid) => database.guard.stopGroup(pgid),
+    );
+  } catch (error) {
+    rmSync(buildFolder, { recursive: true, force: true });
+    await database.end();
+    throw error;
+  }
+  project.provide("baseUrl", offline.baseUrl);
+  project.provide("offlinePid", offline.pid);
+
+  return async () => {
+    await offline.stop();
+    rmSync(buildFolder, { recursive: true, force: true });
+    // What the handlers logged, for reading after a failed run.
+    writeFileSync(".test-offline.log", offline.output());
+    await database.end();
+  };
+}

@@ -1,0 +1,11 @@
+// The unit project's settings, fixed so that a developer's shell cannot change a result.
+// DATABASE_URL stays unset: a unit test that reaches for the database fails at once with
+// "DATABASE_URL environment variable is not set" instead of using whatever database is around.
+process.env.JWT_SECRET = "unit-test-jwt-secret-0123456789-0123456789";
+process.env.CORS_ORIGINS = "http://localhost:8081";
+process.env.ACCESS_TOKEN_TTL = "900";
+// The lowest cost bcrypt allows; passwords.test.ts checks that the setting is honoured.
+process.env.BCRYPT_COST = "4";
+delete process.env.DATABASE_URL;
+delete process.env.JWT_ISSUER;
+delete process.env.JWT_AUDIENCE;
