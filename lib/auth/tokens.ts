@@ -21,8 +21,9 @@ export interface IssuedToken {
 
 /** Signs the claims for ACCESS_TOKEN_TTL seconds, or `maxSeconds` when that is shorter. */
 export async function signAccessToken(claims: AccessTokenClaims, maxSeconds = Infinity): Promise<IssuedToken> {
-  const { jwtIssuer, jwtAudience } = getSettings();
-  const accessTokenTtlSeconds = Math.max(1, Math.min(getSettings().accessTokenTtlSeconds, maxSeconds));
+  const settings = getSettings();
+  const { jwtIssuer, jwtAudience } = settings;
+  const accessTokenTtlSeconds = Math.max(1, Math.min(settings.accessTokenTtlSeconds, maxSeconds));
   const accessToken = jwt.sign({ username: claims.username, roles: claims.roles }, await getJwtSecret(), {
     algorithm: ALGORITHM,
     subject: String(claims.userId),

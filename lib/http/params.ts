@@ -6,9 +6,9 @@ import { MAX_FIELD_ERRORS, shortFieldName } from "../field-errors.ts";
 
 const MAX_INT = 2 ** 31 - 1; // the INT columns' upper bound
 
-export function idParam(value: string | undefined, field = "id"): number {
+export function idParam(value: string | undefined): number {
   const id = value !== undefined && /^[1-9]\d{0,9}$/.test(value) ? Number(value) : NaN;
-  if (!(id <= MAX_INT)) throw new ValidationError("Invalid path", [{ field, message: `must be a whole number from 1 to ${MAX_INT}` }]);
+  if (!(id <= MAX_INT)) throw new ValidationError("Invalid path", [{ field: "id", message: `must be a whole number from 1 to ${MAX_INT}` }]);
   return id;
 }
 
