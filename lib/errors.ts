@@ -1,4 +1,4 @@
-// Typed errors thrown by lib/ and mapped to HTTP answers in one place (lib/http/json-errors.ts).
+// Typed errors thrown by lib/ and answered in one place (lib/http/error-answers.ts).
 // `expose` follows middy's convention: below 500 the message is meant for the client.
 
 export interface FieldError {
@@ -13,6 +13,8 @@ export class ApiError extends Error {
     readonly statusCode: number,
     message: string,
     readonly errors?: FieldError[],
+    /** Headers the answer carries besides the usual ones (Retry-After). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = new.target.name;
@@ -23,6 +25,27 @@ export class ValidationError extends ApiError {
   constructor(message: string, errors?: FieldError[]) {
     super(400, message, errors);
   }
+}
+
+/** `newPassword` → "New password": the words a person reads in a form. */
+function labelOf(field: string): string {
+  const name = field.split(".")[0] ?? field;
+  if (!/^[a-z][A-Za-z]*$/.test(name)) return `"${field}"`;
+  const words = name.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`);
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** A field's problem as a sentence: "Password must be at least 8 characters". */
+export function describeFieldError(error: FieldError): string {
+  return `${labelOf(error.field)} ${error.message}`;
+}
+
+/**
+ * A 400 for one or more bad fields. Its `message` says the first problem in words, because the
+ * tutorials' front ends show only `message`; `errors` keeps every field's detail.
+ */
+export function invalidFields(errors: [FieldError, ...FieldError[]]): ValidationError {
+  return new ValidationError(describeFieldError(errors[0]), errors);
 }
 
 export class UnauthorizedError extends ApiError {
@@ -46,5 +69,17 @@ export class NotFoundError extends ApiError {
 export class ConflictError extends ApiError {
   constructor(message: string, errors?: FieldError[]) {
     super(409, message, errors);
+  }
+}
+
+export class PayloadTooLargeError extends ApiError {
+  constructor(message: string) {
+    super(413, message);
+  }
+}
+
+export class UnsupportedMediaTypeError extends ApiError {
+  constructor(message: string) {
+    super(415, message);
   }
 }

@@ -1,18 +1,34 @@
 import { ROLE_NAMES } from "./roles.ts";
 
 // JSON Schema fragments for the fields every input shares, and the password rules behind them.
-// Plain data: the schemas built from these load no runtime library.
+// Plain data: the schemas built from these load no runtime library. Each pattern has its words
+// in lib/field-errors.ts.
 
 export const MIN_PASSWORD_LENGTH = 8;
 /** bcrypt reads only the first 72 bytes; a longer password would be silently truncated. */
 export const MAX_PASSWORD_BYTES = 72;
 
-export const usernameField = { type: "string", minLength: 3, maxLength: 32, pattern: "^[A-Za-z0-9_.-]+$" } as const;
+const USERNAME_CHARACTERS = "^[A-Za-z0-9_.-]+$";
+/** A name for new accounts: `...` or `-x-` would be a poor name to show and to type. */
+export const usernameField = {
+  type: "string",
+  minLength: 3,
+  maxLength: 32,
+  allOf: [{ pattern: USERNAME_CHARACTERS }, { pattern: "^[A-Za-z0-9](.*[A-Za-z0-9])?$" }],
+} as const;
+/**
+ * A name to look up (signin, promote): the rules accounts were made under before names had to
+ * start and end with a letter or digit, so those accounts still sign in.
+ */
+export const existingUsernameField = { type: "string", minLength: 3, maxLength: 32, pattern: USERNAME_CHARACTERS } as const;
 export const emailField = { type: "string", maxLength: 254, format: "email" } as const;
+
+/** C0 controls, DEL and C1 controls: bcryptjs stops at NUL, and none of them can be typed. */
+const NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$";
 // The upper bound in bytes (bcrypt's 72) is checked in lib/auth/passwords.ts: JSON Schema counts characters.
-export const newPasswordField = { type: "string", minLength: MIN_PASSWORD_LENGTH } as const;
+export const newPasswordField = { type: "string", minLength: MIN_PASSWORD_LENGTH, pattern: NO_CONTROL_CHARACTERS } as const;
 /** A password to compare, not to store: any non-empty string, bounded so bcrypt's input stays small. */
-export const presentedPasswordField = { type: "string", minLength: 1, maxLength: 1024 } as const;
+export const presentedPasswordField = { type: "string", minLength: 1, maxLength: 1024, pattern: NO_CONTROL_CHARACTERS } as const;
 export const roleNamesField = {
   type: "array",
   items: { type: "string", enum: ROLE_NAMES },

@@ -1,4 +1,4 @@
-import { ValidationError, type FieldError } from "../errors.ts";
+import { invalidFields, ValidationError, type FieldError } from "../errors.ts";
 import { MAX_FIELD_ERRORS, shortFieldName } from "../field-errors.ts";
 
 // Path parameters are strings from the URL: read them strictly, so `/users/1e3` or `/users/01`
@@ -8,7 +8,10 @@ const MAX_INT = 2 ** 31 - 1; // the INT columns' upper bound
 
 export function idParam(value: string | undefined): number {
   const id = value !== undefined && /^[1-9]\d{0,9}$/.test(value) ? Number(value) : NaN;
-  if (!(id <= MAX_INT)) throw new ValidationError("Invalid path", [{ field: "id", message: `must be a whole number from 1 to ${MAX_INT}` }]);
+  if (!(id <= MAX_INT)) {
+    const message = `must be a whole number from 1 to ${MAX_INT}`;
+    throw new ValidationError(`The user id in the path ${message}`, [{ field: "id", message }]);
+  }
   return id;
 }
 
@@ -27,6 +30,7 @@ export function queryParameters(
     else if (values.length > 1) errors.push({ field: name, message: "is given more than once" });
     else if (values[0] !== undefined) single[name] = values[0];
   }
-  if (errors.length > 0) throw new ValidationError("Invalid query", errors.slice(0, MAX_FIELD_ERRORS));
+  const [first, ...rest] = errors.slice(0, MAX_FIELD_ERRORS);
+  if (first) throw invalidFields([first, ...rest]);
   return single;
 }

@@ -3,12 +3,15 @@ import type { APIGatewayProxyResult } from "aws-lambda";
 export interface ResponseOptions {
   /** Answers that carry credentials must not be stored by browsers or proxies. */
   noStore?: boolean;
+  headers?: Record<string, string>;
 }
 
-function headers(contentType: string, options: ResponseOptions): Record<string, string> {
-  return options.noStore
-    ? { "Content-Type": contentType, "Cache-Control": "no-store", Pragma: "no-cache" }
-    : { "Content-Type": contentType };
+function headers(contentType: string | undefined, options: ResponseOptions): Record<string, string> {
+  return {
+    ...(contentType ? { "Content-Type": contentType } : {}),
+    ...(options.noStore ? { "Cache-Control": "no-store", Pragma: "no-cache" } : {}),
+    ...options.headers,
+  };
 }
 
 export function json(statusCode: number, body: unknown, options: ResponseOptions = {}): APIGatewayProxyResult {
@@ -21,6 +24,6 @@ export function text(statusCode: number, body: string): APIGatewayProxyResult {
 }
 
 /** No body: 204 answers (signout, password change). */
-export function empty(statusCode: number): APIGatewayProxyResult {
-  return { statusCode, headers: {}, body: "" };
+export function empty(statusCode: number, options: ResponseOptions = {}): APIGatewayProxyResult {
+  return { statusCode, headers: headers(undefined, options), body: "" };
 }

@@ -1,6 +1,6 @@
 import type { Caller } from "../auth/caller.ts";
 import { assertStorablePassword, hashPassword, verifyPassword } from "../auth/passwords.ts";
-import { UnauthorizedError, ValidationError } from "../errors.ts";
+import { invalidFields, UnauthorizedError } from "../errors.ts";
 import { findUserById } from "../users/repository.ts";
 import type { PasswordChangeInput } from "./schemas.ts";
 import { replacePasswordEndingSessions } from "./store.ts";
@@ -21,7 +21,7 @@ export async function changePassword(caller: Caller, input: PasswordChangeInput)
   const matches = await verifyPassword(input.currentPassword, user?.passwordHash);
   if (!user || !matches) throw new UnauthorizedError(WRONG_PASSWORD);
   if (input.newPassword === input.currentPassword) {
-    throw new ValidationError("Invalid request body", [{ field: "newPassword", message: "must differ from the current password" }]);
+    throw invalidFields([{ field: "newPassword", message: "must differ from the current password" }]);
   }
   // False when another change replaced the password we checked, while bcrypt ran.
   if (!(await replacePasswordEndingSessions(user.id, user.passwordHash, await hashPassword(input.newPassword)))) {

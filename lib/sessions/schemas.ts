@@ -1,5 +1,5 @@
 import type { FromSchema } from "json-schema-to-ts";
-import { newPasswordField, presentedPasswordField, usernameField } from "../auth/fields.ts";
+import { existingUsernameField, newPasswordField, presentedPasswordField } from "../auth/fields.ts";
 
 // The session routes' inputs, each schema both the validator's and the body's type.
 
@@ -8,9 +8,9 @@ export const signinSchema = {
   additionalProperties: false,
   required: ["username", "password"],
   properties: {
-    // The signup rules: a name that could never have signed up (or that the case-insensitive,
-    // accent-insensitive collation would fold onto another, like "ádam") finds no one.
-    username: usernameField,
+    // A name that could never have signed up (or that the case-insensitive, accent-insensitive
+    // collation would fold onto another, like "ádam") finds no one.
+    username: existingUsernameField,
     password: presentedPasswordField,
   },
 } as const;

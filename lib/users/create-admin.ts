@@ -1,9 +1,9 @@
 import { hashPassword } from "../auth/passwords.ts";
 import { toTutorialRoleName } from "../auth/roles.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
-import { assertValid, compileSchema } from "../validation.ts";
+import { assertValidInput, compileInputCheck } from "../validation.ts";
 import { createUser, findUserByUsername, grantRole, type StoredUser } from "./repository.ts";
-import { adminSchema, type AdminInput } from "./schemas.ts";
+import { adminSchema, newUsernameSchema, type AdminInput } from "./schemas.ts";
 
 // The operator's createAdmin: public signup can never grant admin. Two explicit forms, so that an
 // account someone else signed up under a look-alike name is never promoted by mistake:
@@ -19,7 +19,8 @@ export interface AdminResult {
   action: "created" | "promoted";
 }
 
-const validateAdminInput = compileSchema(adminSchema);
+const checkAdminInput = compileInputCheck(adminSchema);
+const checkNewUsername = compileInputCheck(newUsernameSchema);
 
 // No double quotes in messages: `sls invoke` prints them inside JSON, escaped.
 const FORMS = "give email and password to create a new admin, or promote: true to make an existing account admin";
@@ -29,6 +30,7 @@ function result(user: StoredUser, action: AdminResult["action"]): AdminResult {
 }
 
 async function create(username: string, email: string, password: string): Promise<AdminResult> {
+  assertValidInput(checkNewUsername, { username });
   try {
     const user = await createUser({ username, email, passwordHash: await hashPassword(password), roles: ["user", "admin"] });
     return result(user, "created");
@@ -54,7 +56,7 @@ async function promote(username: string): Promise<AdminResult> {
 }
 
 export async function createAdmin(input: unknown): Promise<AdminResult> {
-  const { username, email, password, promote: promoting } = assertValid<AdminInput>(validateAdminInput, input);
+  const { username, email, password, promote: promoting } = assertValidInput<AdminInput>(checkAdminInput, input);
   if (promoting) {
     if (email !== undefined || password !== undefined) throw new ValidationError(`Either create or promote: ${FORMS}`);
     return promote(username);

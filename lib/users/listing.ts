@@ -1,5 +1,5 @@
 import type { Caller } from "../auth/caller.ts";
-import { ValidationError } from "../errors.ts";
+import { invalidFields } from "../errors.ts";
 import { requireCurrentAdmin } from "./admin-rights.ts";
 import { listUsersAfter } from "./repository.ts";
 import { toUserView, type UserView } from "./view.ts";
@@ -26,7 +26,7 @@ function decodeCursor(cursor: string): number {
   const decoded = /^[A-Za-z0-9_-]{1,32}$/.test(cursor) ? Buffer.from(cursor, "base64url").toString("utf8") : "";
   const id = decoded.startsWith(CURSOR_PREFIX) ? Number(decoded.slice(CURSOR_PREFIX.length)) : NaN;
   if (!Number.isSafeInteger(id) || id < 0 || encodeCursor(id) !== cursor) {
-    throw new ValidationError("Invalid query", [{ field: "cursor", message: "is not a cursor this API gave out" }]);
+    throw invalidFields([{ field: "cursor", message: "is not a cursor this API gave out" }]);
   }
   return id;
 }
@@ -35,7 +35,7 @@ function pageSize(limit: string | undefined): number {
   if (limit === undefined) return DEFAULT_PAGE_SIZE;
   const size = /^\d{1,3}$/.test(limit) ? Number(limit) : NaN;
   if (!(size >= 1 && size <= MAX_PAGE_SIZE)) {
-    throw new ValidationError("Invalid query", [{ field: "limit", message: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` }]);
+    throw invalidFields([{ field: "limit", message: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` }]);
   }
   return size;
 }

@@ -1,17 +1,27 @@
 import type { FromSchema } from "json-schema-to-ts";
-import { emailField, newPasswordField, roleNamesField, usernameField } from "../auth/fields.ts";
+import { emailField, existingUsernameField, newPasswordField, roleNamesField, usernameField } from "../auth/fields.ts";
 
 // One schema per input, used both for validation (Ajv) and for the body's type (FromSchema).
 // Unknown fields are refused so that a typo such as `role` for `roles` is an error, not ignored.
 
-/** createAdmin's input: create with email and password, or promote an existing account. */
+/**
+ * createAdmin's input: create with email and password, or promote an existing account, whose name
+ * may predate today's username rules (a new account's name is checked with newUsernameSchema).
+ */
 export const adminSchema = {
   type: "object",
   additionalProperties: false,
   required: ["username"],
-  properties: { username: usernameField, email: emailField, password: newPasswordField, promote: { const: true } },
+  properties: { username: existingUsernameField, email: emailField, password: newPasswordField, promote: { const: true } },
 } as const;
 export type AdminInput = FromSchema<typeof adminSchema>;
+
+export const newUsernameSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["username"],
+  properties: { username: usernameField },
+} as const;
 
 export const signupSchema = {
   type: "object",

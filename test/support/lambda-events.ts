@@ -9,6 +9,9 @@ export interface HttpEventOptions {
   path?: string;
   headers?: Record<string, string>;
   body?: unknown;
+  /** The body exactly as sent, instead of `body` as JSON; `Content-Type` is then up to `headers`. */
+  rawBody?: string;
+  isBase64Encoded?: boolean;
   /** What the authorizer put into the request context. */
   authorizer?: Record<string, string | number>;
   pathParameters?: Record<string, string>;
@@ -32,8 +35,8 @@ export function httpEvent(options: HttpEventOptions = {}): APIGatewayProxyEvent 
       : null,
     pathParameters: options.pathParameters ?? null,
     stageVariables: null,
-    body: options.body === undefined ? null : JSON.stringify(options.body),
-    isBase64Encoded: false,
+    body: options.rawBody ?? (options.body === undefined ? null : JSON.stringify(options.body)),
+    isBase64Encoded: options.isBase64Encoded ?? false,
     requestContext: {
       accountId: "123456789012",
       apiId: "abcdef1234",
