@@ -10,10 +10,10 @@ export async function handler(event: unknown): Promise<AdminResult> {
   try {
     return await createAdmin(event);
   } catch (error) {
-    // The invoking shell shows only the message, so put the field errors into it.
-    if (error instanceof ApiError && error.errors) {
-      const details = error.errors.map(({ field, message }) => `${field} ${message}`).join("; ");
-      throw new Error(`${error.message}: ${details}`);
+    // The invoking shell shows only the message (which says the first problem), so add the others.
+    if (error instanceof ApiError && error.errors && error.errors.length > 1) {
+      const others = error.errors.slice(1).map(({ field, message }) => `${field} ${message}`);
+      throw new Error(`${error.message}; also: ${others.join("; ")}`);
     }
     throw error;
   } finally {

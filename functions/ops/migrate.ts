@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { getDatabaseUrl } from "../../lib/config.ts";
 import { applyMigrations, type MigrationResult } from "../../lib/db/migrations.ts";
+import { logger } from "../../lib/logger.ts";
 
 // `sls invoke -f migrate --stage X`: applies pending migrations to that stage's database.
 // The migration files ship in this function's package (see serverless.yml).
@@ -22,6 +23,6 @@ export async function handler(): Promise<MigrationResult> {
   return applyMigrations({
     databaseUrl: await getDatabaseUrl(),
     migrationsDir: findMigrationsDir(process.cwd()),
-    log: (line) => console.log(line),
+    log: (line) => logger.info(line),
   });
 }

@@ -1,4 +1,5 @@
 import { UnauthorizedError } from "../errors.ts";
+import { logger } from "../logger.ts";
 import { findUserById } from "../users/repository.ts";
 import { lookUpRefreshToken, rotateRefreshToken } from "./store.ts";
 import { accessTokenFor, secondsUntil, type TokenPair } from "./token-pair.ts";
@@ -9,7 +10,7 @@ export const INVALID_REFRESH_TOKEN = "Invalid or expired refresh token";
 
 function logReuse(userId: number): void {
   // Never the token nor the session id (half of it): the user id is what an operator follows up.
-  console.warn(JSON.stringify({ level: "warn", event: "refresh_token_reuse", userId }));
+  logger.warn("Refresh token reused: the session is ended", { event: "refresh_token_reuse", userId });
 }
 
 /**

@@ -114,7 +114,7 @@ describe("role management", () => {
     const { session } = await signedUp("role_names");
     const response = await setRoles(session.id, ["ROLE_ADMIN"], admin.accessToken);
     expect(response.json()).toEqual({
-      message: "Invalid request body",
+      message: "Roles must be one of: user, moderator, admin",
       errors: [{ field: "roles.0", message: "must be one of: user, moderator, admin" }],
     });
   });
@@ -133,7 +133,7 @@ describe("role management", () => {
   it.each(["0", "-1", "1e3", "01", "abc", "99999999999"])("refuses the user id %j with 400", async (id) => {
     const response = await setRoles(id, ["user"], admin.accessToken);
     expect(response.status).toBe(400);
-    expect(response.json()).toEqual({ message: "Invalid path", errors: [{ field: "id", message: "must be a whole number from 1 to 2147483647" }] });
+    expect(response.json()).toEqual({ message: "The user id in the path must be a whole number from 1 to 2147483647", errors: [{ field: "id", message: "must be a whole number from 1 to 2147483647" }] });
   });
 
   it("answers 404 for a user that does not exist", async () => {

@@ -28,8 +28,8 @@ describe("ops", () => {
     const before = await countUsersLike(input);
     const result = await invokeLocal("createAdmin", input);
     expect(result.code).not.toBe(0);
-    expect(`${result.stdout}${result.stderr}`).toMatch(/email must match format/);
-    expect(`${result.stdout}${result.stderr}`).toMatch(/password must NOT have fewer than 8 characters/);
+    expect(`${result.stdout}${result.stderr}`).toMatch(/Email must be a valid email address/);
+    expect(`${result.stdout}${result.stderr}`).toMatch(/Password must be at least 8 characters/);
     expect(`${result.stdout}${result.stderr}`).not.toContain("Qz7-pw");
     expect(await countUsersLike(input)).toBe(before);
   }, 180_000);
@@ -37,7 +37,7 @@ describe("ops", () => {
   it("createAdmin with a username alone asks for email and password, or promote", async () => {
     const result = await invokeLocal("createAdmin", { username: "nobody_yet" });
     expect(result.code).not.toBe(0);
-    expect(`${result.stdout}${result.stderr}`).toMatch(/A new admin needs an email and a password: give email and password to create a new admin, or promote: true .*: email is required; password is required/);
+    expect(`${result.stdout}${result.stderr}`).toMatch(/A new admin needs an email and a password: give email and password to create a new admin, or promote: true/);
   }, 180_000);
 
   it("createAdmin never promotes a look-alike account someone signed up first", async () => {
@@ -68,7 +68,7 @@ describe("ops", () => {
     const input = { ...newAccount("second"), email: holder.email.toUpperCase() };
     const result = await invokeLocal("createAdmin", input);
     expect(result.code).not.toBe(0);
-    expect(`${result.stdout}${result.stderr}`).toMatch(/Email is already in use .*: email is already in use/);
+    expect(`${result.stdout}${result.stderr}`).toMatch(/Email is already in use/);
     expect(await countUsersLike({ username: input.username })).toBe(0);
   }, 180_000);
 

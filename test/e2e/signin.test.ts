@@ -85,9 +85,9 @@ describe("signin", () => {
     expect(response.json()).toHaveProperty("message");
   });
 
-  it("answers malformed JSON with 422 and a JSON message", async () => {
+  it("answers malformed JSON with 400 and a JSON message", async () => {
     const response = await call("/api/auth/signin", { rawBody: '{"username":', headers: { "Content-Type": "application/json" } });
-    expect(response.status).toBe(422);
-    expect(response.json()).toEqual({ message: "Invalid or malformed JSON was provided" });
+    expect(response.status).toBe(400);
+    expect(response.json()).toEqual({ message: "Request body is not valid JSON" });
   });
 });

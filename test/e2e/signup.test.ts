@@ -30,7 +30,7 @@ describe("signup validation", () => {
   it("names every bad or missing field in one 400", async () => {
     const sent = { username: "ab", email: "not-an-email" };
     const body = await expectRefusedWithoutChange(sent, () => call("/api/auth/signup", { body: sent }), 400);
-    expect(body.message).toBe("Invalid request body");
+    expect(body.message).toBe("Username must be at least 3 characters");
     expect(fields(body)).toEqual(["email", "password", "username"]);
   });
 
@@ -50,18 +50,25 @@ describe("signup validation", () => {
   });
 
   it("answers a body with many bad items with a bounded list of errors", async () => {
-    const body = { ...newAccount("many"), roles: Array.from({ length: 5000 }, (_, i) => i), [`x${"k".repeat(10_000)}`]: 1 };
+    // Under the 16 KB limit (a larger body is a 413, see test/e2e/security.test.ts).
+    const body = { ...newAccount("many"), roles: Array.from({ length: 2_000 }, (_, i) => i), [`x${"k".repeat(5_000)}`]: 1 };
     const response = await call("/api/auth/signup", { body });
     expect(response.status).toBe(400);
     const { errors } = response.json<{ errors: { field: string; message: string }[] }>();
-    expect(errors.length).toBeLessThanOrEqual(10);
-    expect(response.text.length).toBeLessThan(2_000);
+    expect(errors).toEqual([
+      { field: "roles", message: "must have at most 3 items" },
+      { field: `x${"k".repeat(63)}…`, message: "is not a known field" },
+    ]);
+    expect(response.text.length).toBeLessThan(500);
   });
 
   it("says what a username may contain in words, not as a pattern", async () => {
     const account = { ...newAccount("x"), username: "name@example.com" };
     const body = await expectRefusedWithoutChange(account, () => signUp(account), 400);
-    expect(body.errors).toEqual([{ field: "username", message: "may contain only the letters A-Z and a-z, digits, and _ . -" }]);
+    expect(body).toEqual({
+      message: "Username may contain only letters, digits, _ . -",
+      errors: [{ field: "username", message: "may contain only letters, digits, _ . -" }],
+    });
   });
 
   it("refuses a password holding U+FFFD, the mark of bytes that were not UTF-8", async () => {
