@@ -1,3 +1,4 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import { json } from "../../lib/http/responses.ts";
 import { MAX_BODY_BYTES } from "../../lib/http/request-body.ts";
@@ -12,12 +13,15 @@ import { httpEvent, lambdaContext } from "../support/lambda-events.ts";
 const formRoute = httpRoute({ body: signupSchema, forms: true }).handler((event) => json(200, event.body));
 const jsonRoute = httpRoute({ body: signinSchema }).handler((event) => json(200, event.body));
 
+/** A route takes the raw event API Gateway sends; its handler's type says what the chain makes of it. */
+type RawRoute = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
 const JSON_TYPE = { "Content-Type": "application/json" };
 const FORM_TYPE = { "Content-Type": "application/x-www-form-urlencoded" };
 const valid = { username: "alice", email: "alice@example.com", password: "correct horse" };
 
-async function send(rawBody: string, headers: Record<string, string> = JSON_TYPE, route = formRoute, isBase64Encoded = false) {
-  const answer = await route(httpEvent({ method: "POST", rawBody, headers, isBase64Encoded }), lambdaContext());
+async function send(rawBody: string, headers: Record<string, string> = JSON_TYPE, route: unknown = formRoute, isBase64Encoded = false) {
+  const answer = await (route as RawRoute)(httpEvent({ method: "POST", rawBody, headers, isBase64Encoded }), lambdaContext());
   return { ...answer, json: JSON.parse(answer.body) as { message: string; errors?: { field: string; message: string }[] } };
 }
 
@@ -174,7 +178,7 @@ describe("forms", () => {
 describe("every answer's headers", () => {
   it("carry Vary: Origin and the security headers, also for a refused origin and a 413", async () => {
     const event = httpEvent({ method: "POST", rawBody: "x".repeat(MAX_BODY_BYTES + 1), headers: { ...JSON_TYPE, Origin: "https://evil.example" } });
-    const answer = await formRoute(event, lambdaContext());
+    const answer = await (formRoute as unknown as RawRoute)(event, lambdaContext());
     expect(answer.statusCode).toBe(413);
     expect(answer.headers).toMatchObject({ Vary: "Origin", "X-Content-Type-Options": "nosniff" });
     expect(answer.headers?.["Access-Control-Allow-Origin"]).toBeUndefined();
