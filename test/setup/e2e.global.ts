@@ -1,7 +1,8 @@
-import { rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import type { TestProject } from "vitest/node";
 import { startOffline, type OfflineServer } from "../support/offline.ts";
 import { prepareRunDatabase, TEST_ORIGIN } from "../support/run-database.ts";
+import { leakedSecretKinds } from "../support/log-leaks.ts";
 import { removeAbandonedBuildFolders, runBuildFolder } from "../support/test-run.ts";
 
 // The e2e project's run: a database of its own and one serverless-offline serving the dev stage
@@ -12,6 +13,8 @@ declare module "vitest" {
     baseUrl: string;
     /** For test/harness/, which checks that an interrupted run stops it. */
     offlinePid: number;
+    /** Where serverless-offline's output (the handlers' log lines included) is appended as it comes. */
+    offlineLog: string;
   }
 }
 
@@ -22,6 +25,8 @@ export default async function setup(project: TestProject) {
   removeAbandonedBuildFolders();
   const buildFolder = runBuildFolder();
   database.guard.removeFolder(buildFolder);
+  const offlineLog = `${buildFolder}/offline.log`;
+  mkdirSync(buildFolder, { recursive: true });
   let offline: OfflineServer;
   try {
     offline = await startOffline(
@@ -35,6 +40,7 @@ export default async function setup(project: TestProject) {
         ESBUILD_WORK_FOLDER: `${buildFolder}/offline`,
       },
       (pgid) => database.guard.stopGroup(pgid),
+      offlineLog,
     );
   } catch (error) {
     rmSync(buildFolder, { recursive: true, force: true });
@@ -43,6 +49,7 @@ export default async function setup(project: TestProject) {
   }
   project.provide("baseUrl", offline.baseUrl);
   project.provide("offlinePid", offline.pid);
+  project.provide("offlineLog", offlineLog);
 
   return async () => {
     await offline.stop();
@@ -50,5 +57,12 @@ export default async function setup(project: TestProject) {
     // What the handlers logged, for reading after a failed run.
     writeFileSync(".test-offline.log", offline.output());
     await database.end();
+    // The whole run's log, every test's traffic in it: no line may hold a credential.
+    const leaks = leakedSecretKinds(offline.output(), { "the JWT secret": database.jwtSecret });
+    if (leaks.length > 0) {
+      // vitest reports an error thrown here but still exits with 0: fail the run explicitly.
+      process.exitCode = 1;
+      throw new Error(`The handlers' log (.test-offline.log) holds ${leaks.join(", ")}`);
+    }
   };
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { appendFileSync } from "node:fs";
 import { createServer } from "node:net";
 
 // Starts `sls offline` for the dev stage on free ports and stops it (with its workers) afterwards.
@@ -27,8 +28,11 @@ export interface OfflineServer {
 const READY = /Server ready/;
 const START_TIMEOUT_MS = 120_000;
 
-/** `onSpawn` learns the process group before the server is ready (which takes seconds). */
-export async function startOffline(env: Record<string, string>, onSpawn?: (pgid: number) => void): Promise<OfflineServer> {
+/**
+ * `onSpawn` learns the process group before the server is ready (which takes seconds). Everything
+ * the server and its handlers print is also appended to `logFile`, for tests that read the log.
+ */
+export async function startOffline(env: Record<string, string>, onSpawn?: (pgid: number) => void, logFile?: string): Promise<OfflineServer> {
   const [httpPort, lambdaPort] = [await freePort(), await freePort()];
   const child: ChildProcess = spawn(
     process.execPath,
@@ -58,6 +62,7 @@ export async function startOffline(env: Record<string, string>, onSpawn?: (pgid:
     const timer = setTimeout(() => reject(new Error(`serverless-offline did not start:\n${output}`)), START_TIMEOUT_MS);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
+      if (logFile) appendFileSync(logFile, chunk);
       if (READY.test(output)) {
         clearTimeout(timer);
         resolve();
