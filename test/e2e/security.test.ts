@@ -1,0 +1,219 @@
+import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { describe, expect, inject, it } from "vitest";
+import { countUsersLike, query } from "../support/db-query.ts";
+import { call, newAccount, signIn, signUp, signedUp, type ApiResponse } from "../support/http.ts";
+import { leakedSecretKinds } from "../support/log-leaks.ts";
+
+// The API tried as an attacker would, over HTTP through serverless-offline: every input gets a
+// short JSON 4xx in bounded time and changes nothing; no answer and no log line holds a secret.
+
+const FORM = { "Content-Type": "application/x-www-form-urlencoded" };
+
+async function timed(request: () => Promise<ApiResponse>): Promise<ApiResponse & { seconds: number }> {
+  const start = performance.now();
+  const response = await request();
+  return { ...response, seconds: (performance.now() - start) / 1000 };
+}
+
+function form(fields: Record<string, string | string[]>): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields)) for (const item of [value].flat()) params.append(name, item);
+  return params.toString();
+}
+
+describe("bodies built to amplify the answer", () => {
+  // Before the 16 KB limit, the first answered 12.9 MB of errors and the last ran the server out of memory.
+  it.each([
+    ["signup, roles of 250 000 bad items (500 KB)", "/api/auth/signup", `{"username":"amp1","email":"a@example.com","password":"long enough","roles":[${"0,".repeat(249_999)}0]}`],
+    ["signup, roles of 1 000 000 bad items (2 MB)", "/api/auth/signup", `{"roles":[${"0,".repeat(999_999)}0]}`],
+    ["signup, a 9.8 MB string", "/api/auth/signup", `{"username":"${"a".repeat(9_800_000)}"}`],
+    ["signin, 120 000 unknown keys", "/api/auth/signin", `{${Array.from({ length: 120_000 }, (_, i) => `"k${i}":0`).join(",")}}`],
+  ])("%s: a short 413 in bounded time", async (_case, path, rawBody) => {
+    const response = await timed(() => call(path, { rawBody, headers: { "Content-Type": "application/json" } }));
+    expect(response.status).toBe(413);
+    expect(response.json()).toEqual({ message: "Request body must be at most 16 KB" });
+    expect(response.text.length).toBeLessThan(100);
+    // Generous for a shared machine: before the limit, 2 MB took 6 s to answer.
+    expect(response.seconds).toBeLessThan(3);
+  });
+
+  it("takes 16 KB and refuses one byte more", async () => {
+    const account = newAccount("sixteen");
+    const padding = (size: number) => JSON.stringify({ ...account, pad: "" }).replace('"pad":""', `"pad":"${"p".repeat(size)}"`);
+    const base = padding(0).length;
+    const atLimit = await call("/api/auth/signup", { rawBody: padding(16 * 1024 - base), headers: { "Content-Type": "application/json" } });
+    expect(atLimit.json()).toMatchObject({ message: "Pad is not a known field" });
+    const over = await call("/api/auth/signup", { rawBody: padding(16 * 1024 - base + 1), headers: { "Content-Type": "application/json" } });
+    expect(over.status).toBe(413);
+    expect(await countUsersLike(account)).toBe(0);
+  });
+
+  it("keeps the error list of a body under the limit to a few lines", async () => {
+    const keys = Array.from({ length: 1_500 }, (_, i) => `"k${i}":0`).join(",");
+    const response = await call("/api/auth/signin", { rawBody: `{${keys}}`, headers: { "Content-Type": "application/json" } });
+    expect(response.status).toBe(400);
+    expect(response.json<{ errors: unknown[] }>().errors).toHaveLength(5);
+    expect(response.text.length).toBeLessThan(1_000);
+  });
+});
+
+describe("form bodies on signup and signin", () => {
+  it("sign up and sign in like JSON does", async () => {
+    const account = newAccount("form");
+    const signup = await call("/api/auth/signup", { rawBody: form({ ...account }), headers: FORM });
+    expect(signup.status).toBe(201);
+    const signin = await call("/api/auth/signin", { rawBody: form({ username: account.username, password: account.password }), headers: FORM });
+    expect(signin.status).toBe(200);
+    expect(signin.json()).toMatchObject({ username: account.username, roles: ["ROLE_USER"], tokenType: "Bearer" });
+  });
+
+  it("get the same refusals as JSON", async () => {
+    const account = { ...newAccount("form_bad"), password: "short" };
+    const asForm = await call("/api/auth/signup", { rawBody: form({ ...account }), headers: FORM });
+    const asJson = await signUp(account);
+    expect([asForm.status, asForm.json()]).toEqual([asJson.status, asJson.json()]);
+    expect(asForm.json()).toMatchObject({ message: "Password must be at least 8 characters" });
+  });
+
+  it("cannot grant roles without an admin's token", async () => {
+    const account = newAccount("form_roles");
+    const response = await call("/api/auth/signup", { rawBody: form({ ...account, roles: ["user", "admin"] }), headers: FORM });
+    expect(response.status).toBe(403);
+    expect(await countUsersLike(account)).toBe(0);
+  });
+
+  it("are refused where forms are not taken", async () => {
+    const response = await call("/api/auth/refresh", { rawBody: "refreshToken=x", headers: FORM });
+    expect(response.status).toBe(415);
+    expect(response.json()).toEqual({ message: "Content-Type must be application/json" });
+  });
+});
+
+describe("content types", () => {
+  it("accept JSON with odd spacing around the charset", async () => {
+    const { account } = await signedUp("spacing");
+    const response = await call("/api/auth/signin", {
+      rawBody: JSON.stringify({ username: account.username, password: account.password }),
+      headers: { "Content-Type": "application/json ; charset=utf-8" },
+    });
+    expect(response.status).toBe(200);
+  });
+
+  it("refuse JSON in another charset with 415", async () => {
+    const account = newAccount("latin1");
+    const response = await call("/api/auth/signup", { rawBody: JSON.stringify(account), headers: { "Content-Type": "application/json; charset=iso-8859-1" } });
+    expect(response.status).toBe(415);
+    expect(await countUsersLike(account)).toBe(0);
+  });
+
+  it.each([
+    ["malformed JSON", '{"username":', "Request body is not valid JSON"],
+    ["a JSON array", "[]", "Request body must be a JSON object"],
+    ["__proto__", '{"__proto__":{"roles":["admin"]},"username":"x"}', 'Request body must not use the key "__proto__"'],
+    ["absurd nesting", `{"roles":${"[".repeat(3_000)}${"]".repeat(3_000)}}`, "Request body must not nest more than 8 levels deep"],
+  ])("answer %s with 400", async (_case, rawBody, message) => {
+    const response = await call("/api/auth/signup", { rawBody, headers: { "Content-Type": "application/json" } });
+    expect(response.status).toBe(400);
+    expect(response.json()).toEqual({ message });
+  });
+});
+
+describe("input that looks like SQL or query operators is only data", () => {
+  it.each([
+    ["a quote in the username", { username: "admin' OR '1'='1", password: "whatever-pw" }, "Username may contain only letters, digits, _ . -"],
+    ["a comment in the username", { username: "admin--", password: "whatever-pw" }, "Username must start and end with a letter or digit"],
+    ["an operator object for the username", { username: { $ne: null }, password: "whatever-pw" }, "Username must be a string"],
+    ["an operator object for the password", { username: "admin", password: { $gt: "" } }, "Password must be a string"],
+  ])("signup refuses %s", async (_case, fields, message) => {
+    const response = await call("/api/auth/signup", { body: { email: "sql@example.com", ...fields } });
+    expect(response.status).toBe(400);
+    expect(response.json()).toMatchObject({ message });
+  });
+
+  it("signin takes an operator object for the password as a 400, a SQL-looking password as a wrong one", async () => {
+    const { account } = await signedUp("sql_target");
+    expect((await call("/api/auth/signin", { body: { username: account.username, password: { $ne: null } } })).status).toBe(400);
+    const sqlPassword = await call("/api/auth/signin", { body: { username: account.username, password: "' OR '1'='1' -- " } });
+    expect(sqlPassword.json()).toEqual({ message: "Invalid username or password" });
+    expect((await signIn(account)).username).toBe(account.username);
+  });
+
+  it("stores a SQL-looking email nowhere", async () => {
+    const account = { ...newAccount("sql_email"), email: "x@example.com'; DROP TABLE users; --" };
+    expect((await signUp(account)).status).toBe(400);
+    const [users] = await query<{ n: number }>("SELECT COUNT(*) AS n FROM users");
+    expect(Number(users?.n)).toBeGreaterThan(0);
+  });
+});
+
+describe("passwords at the edges", () => {
+  it("refuses NUL and other control characters, which bcrypt would cut at", async () => {
+    for (const password of ["pw\u0000anything", "tab\tinside-pw", "del\u007Finside-pw", "c1\u0085inside-pw"]) {
+      const account = { ...newAccount("ctrl"), password };
+      const response = await signUp(account);
+      expect(response.json()).toMatchObject({ message: "Password must not contain control characters" });
+      expect(await countUsersLike(account)).toBe(0);
+    }
+  });
+
+  it("takes 72 bytes of multibyte characters and refuses 75", async () => {
+    const account = { ...newAccount("euro72"), password: "€".repeat(24) };
+    expect((await signUp(account)).status).toBe(201);
+    expect((await signIn(account)).username).toBe(account.username);
+    const wrongLast = await call("/api/auth/signin", { body: { username: account.username, password: `${"€".repeat(23)}$` } });
+    expect(wrongLast.status).toBe(401);
+    const tooLong = { ...newAccount("euro75"), password: "€".repeat(25) };
+    expect((await signUp(tooLong)).status).toBe(400);
+    expect(await countUsersLike(tooLong)).toBe(0);
+  });
+});
+
+describe("signin reveals nothing about which accounts exist", () => {
+  it("answers an unknown user exactly as a wrong password", async () => {
+    const { account } = await signedUp("exists");
+    const wrong = await call("/api/auth/signin", { body: { username: account.username, password: "not-the-password" } });
+    const unknown = await call("/api/auth/signin", { body: { username: newAccount("ghost").username, password: "not-the-password" } });
+    const headerNames = (response: ApiResponse) => [...response.headers.keys()].filter((name) => !["date", "x-amzn-requestid"].includes(name)).sort();
+    expect([unknown.status, unknown.text]).toEqual([wrong.status, wrong.text]);
+    expect(headerNames(unknown)).toEqual(headerNames(wrong));
+  });
+});
+
+describe("headers", () => {
+  const SECURITY_HEADERS = ["strict-transport-security", "x-content-type-options", "x-frame-options", "referrer-policy"];
+
+  it.each([
+    ["a 200 with tokens", () => signedUp("headers").then(({ account }) => call("/api/auth/signin", { body: { username: account.username, password: account.password } }))],
+    ["a 400", () => call("/api/auth/signin", { body: {} })],
+    ["a 413", () => call("/api/auth/signin", { rawBody: "x".repeat(20_000), headers: { "Content-Type": "application/json" } })],
+    ["a 415", () => call("/api/auth/signin", { rawBody: "x", headers: { "Content-Type": "text/plain" } })],
+    ["a board", () => call("/api/test/all")],
+  ])("%s carries the security headers and Vary: Origin, for any origin", async (_case, request) => {
+    const response = await request();
+    for (const name of SECURITY_HEADERS) expect(response.headers.get(name), name).toBeTruthy();
+    expect(response.headers.get("vary")).toMatch(/\bOrigin\b/);
+  });
+
+  it("token answers are not stored", async () => {
+    const { account } = await signedUp("no_store");
+    const signin = await call("/api/auth/signin", { body: { username: account.username, password: account.password } });
+    expect(signin.headers.get("cache-control")).toBe("no-store");
+    const refresh = await call("/api/auth/refresh", { body: { refreshToken: signin.json<{ refreshToken: string }>().refreshToken } });
+    expect(refresh.headers.get("cache-control")).toBe("no-store");
+  });
+});
+
+describe("what the handlers log", () => {
+  it("is JSON lines with level, request id, route and cold-start flag, and no credential", async () => {
+    // A refresh token used twice makes the refresh handler log a warning.
+    const { account, session } = await signedUp("log_probe");
+    await call("/api/auth/refresh", { body: { refreshToken: session.refreshToken } });
+    await call("/api/auth/refresh", { body: { refreshToken: session.refreshToken } });
+    const log = readFileSync(inject("offlineLog"), "utf8");
+    const lines = log.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const warning = lines.find((line) => line.route === "POST /api/auth/refresh" && line.userId === session.id);
+    expect(warning).toMatchObject({ level: "WARN", function_request_id: expect.any(String), cold_start: expect.any(Boolean) });
+    expect(leakedSecretKinds(log, { password: account.password, "refresh token": session.refreshToken, "access token": session.accessToken })).toEqual([]);
+  });
+});
