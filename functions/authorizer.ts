@@ -1,6 +1,7 @@
-import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from "aws-lambda";
+import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent, Context } from "aws-lambda";
 import { verifyAuthorizationHeader } from "../lib/auth/tokens.ts";
 import { UnauthorizedError } from "../lib/errors.ts";
+import { logger } from "../lib/logger.ts";
 
 // API Gateway TOKEN authorizer. Throwing exactly "Unauthorized" makes API Gateway answer 401;
 // any other error (a configuration fault) becomes a 500 and is logged.
@@ -17,7 +18,8 @@ function stageWidePolicy(methodArn: string): APIGatewayAuthorizerResult["policyD
   };
 }
 
-export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
+export async function handler(event: APIGatewayTokenAuthorizerEvent, context?: Context): Promise<APIGatewayAuthorizerResult> {
+  if (context) logger.addContext(context);
   try {
     const claims = await verifyAuthorizationHeader(event.authorizationToken);
     return {
@@ -27,6 +29,7 @@ export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<AP
     };
   } catch (error) {
     if (error instanceof UnauthorizedError) throw new Error("Unauthorized");
+    logger.error("Authorizer failed", error as Error);
     throw error;
   }
 }

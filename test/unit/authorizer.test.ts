@@ -1,7 +1,8 @@
 import jwt from "jsonwebtoken";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { handler } from "../../functions/authorizer.ts";
-import { METHOD_ARN_PREFIX, tokenAuthorizerEvent } from "../support/lambda-events.ts";
+import { resetConfig } from "../../lib/config.ts";
+import { lambdaContext, METHOD_ARN_PREFIX, tokenAuthorizerEvent } from "../support/lambda-events.ts";
 
 // The authorizer through API Gateway's TOKEN event, as deployed.
 
@@ -40,5 +41,34 @@ describe("authorizer", () => {
     ["an unknown role", () => `Bearer ${accessToken({ roles: ["root"] })}`],
   ])("throws exactly 'Unauthorized' (API Gateway's 401) for %s", async (_case, authorization) => {
     await expect(handler(tokenAuthorizerEvent(authorization()))).rejects.toThrow(/^Unauthorized$/);
+  });
+});
+
+describe("authorizer faults", () => {
+  afterEach(() => {
+    resetConfig();
+  });
+
+  it("logs a configuration fault as one JSON error line naming it, and fails (API Gateway's 500)", async () => {
+    // Prepare
+    const secret = process.env.JWT_SECRET!;
+    process.env.JWT_SECRET = "too-short";
+    resetConfig();
+    const lines: string[] = [];
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, "write").mockImplementation((chunk) => (lines.push(String(chunk)), true));
+    }
+    // Act
+    const outcome = handler(tokenAuthorizerEvent(`Bearer ${accessToken()}`), lambdaContext("authorizer")).catch((error: Error) => error);
+    const error = await outcome;
+    process.env.JWT_SECRET = secret;
+    // Assess
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe("JWT_SECRET must be at least 32 characters");
+    const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logged).toEqual([
+      expect.objectContaining({ level: "ERROR", message: "Authorizer failed", function_name: "authorizer", cold_start: expect.any(Boolean) }),
+    ]);
+    expect(lines.join("")).not.toContain("too-short");
   });
 });
