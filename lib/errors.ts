@@ -48,3 +48,15 @@ export class ConflictError extends ApiError {
     super(409, message, errors);
   }
 }
+
+/** 429: the client must wait `retryAfterSeconds` (a whole number, at least 1: the Retry-After header's form). */
+export class TooManyRequestsError extends ApiError {
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds: number) {
+    super(429, message);
+    if (!Number.isFinite(retryAfterSeconds)) throw new RangeError("retryAfterSeconds must be a finite number");
+    // Rounded up: a client that waits the whole seconds said is never refused again for the same lock.
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  }
+}
