@@ -4,6 +4,7 @@ import { handler as signinHandler } from "../../functions/signin.ts";
 import { hashPassword } from "../../lib/auth/passwords.ts";
 import { disconnectPrisma } from "../../lib/db/client.ts";
 import { TooManyRequestsError, UnauthorizedError } from "../../lib/errors.ts";
+import { changePassword } from "../../lib/sessions/password-change.ts";
 import { signIn } from "../../lib/sessions/signin.ts";
 import { query } from "../support/db-query.ts";
 import { uniqueName } from "../support/http.ts";
@@ -243,6 +244,28 @@ describe("brute-force lockout", () => {
     expect(await failSignIn(forgottenAfterLock, at(T0, 1000 + 15 * MINUTE))).toBe("refused");
     expect((await storedLockout(keptAfterLock))?.failures).toBe(6);
     expect((await storedLockout(forgottenAfterLock))?.failures).toBe(1);
+  });
+
+  it("counts failed password changes under the caller's stored username, sharing signin's count", async () => {
+    const user = await newUser();
+    // The token's name is not the key: the account's stored name is.
+    const caller = { userId: user.id, username: "stale_token_name", roles: ["user" as const] };
+    const change = (currentPassword: string, now: Date) =>
+      outcome(changePassword(caller, { currentPassword, newPassword: "a-brand-new-password" }, now));
+
+    const answers = [
+      await failSignIn(user.username, T0),
+      await failSignIn(user.username, T0),
+      await failSignIn(user.username, T0),
+      await change(WRONG, T0),
+      await change(WRONG, T0),
+      await change(user.password, T0),
+      await outcome(signIn({ username: user.username, password: user.password }, T0)),
+    ];
+
+    expect(answers).toEqual(["refused", "refused", "refused", "refused", "refused", "locked 1 s", "locked 1 s"]);
+    expect(await change(user.password, at(T0, 1000))).toBe("ok");
+    expect(await storedLockout(user.username)).toBeUndefined();
   });
 
   it("counts N failures recorded at once on two connections exactly N times, and locks as the Nth earns", async () => {
