@@ -78,3 +78,10 @@ async function recordFailure(key: string, now: Date): Promise<void> {
         ${now},
         DATE_ADD(${now}, INTERVAL LEAST(${MAX_LOCK_SECONDS}, POW(2, LEAST(failures - ${FAILURES_BEFORE_LOCK}, ${MAX_DOUBLINGS}))) SECOND))`;
 }
+
+/** Deletes the rows whose failures are forgotten (unlocked for the whole window); returns how many. */
+export async function pruneForgottenLockouts(now = new Date()): Promise<number> {
+  const forgetBefore = new Date(now.getTime() - FORGET_AFTER_SECONDS * 1000);
+  const prisma = await getPrisma();
+  return (await prisma.passwordLockout.deleteMany({ where: { lockedUntil: { lte: forgetBefore } } })).count;
+}

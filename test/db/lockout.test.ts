@@ -4,6 +4,7 @@ import { handler as signinHandler } from "../../functions/signin.ts";
 import { hashPassword } from "../../lib/auth/passwords.ts";
 import { disconnectPrisma } from "../../lib/db/client.ts";
 import { TooManyRequestsError, UnauthorizedError } from "../../lib/errors.ts";
+import { pruneForgottenLockouts } from "../../lib/sessions/lockout.ts";
 import { changePassword } from "../../lib/sessions/password-change.ts";
 import { signIn } from "../../lib/sessions/signin.ts";
 import { query } from "../support/db-query.ts";
@@ -278,6 +279,20 @@ describe("brute-force lockout", () => {
     await Promise.all(attempts.map((attempt) => attempt.failed()));
     // Assess: 12 counted; the 12th failure's lock is 2^(12 - 5) s.
     expect(await storedLockout(username)).toMatchObject({ failures: 12, locked_until: "2030-01-01 00:02:08.000" });
+  });
+
+  it("prunes the rows whose failures are forgotten, and keeps the rest", async () => {
+    const now = at(T0, 60 * MINUTE);
+    const [forgotten, recent, locked] = [uniqueName("old"), uniqueName("recent"), uniqueName("locked")];
+    expect(await failSignIn(forgotten, at(now, -15 * MINUTE))).toBe("refused");
+    expect(await failSignIn(recent, at(now, -15 * MINUTE + 1))).toBe("refused");
+    await failInARow(locked, 5, now);
+
+    expect(await pruneForgottenLockouts(now)).toBeGreaterThanOrEqual(1);
+
+    expect(await storedLockout(forgotten)).toBeUndefined();
+    expect(await storedLockout(recent)).toBeDefined();
+    expect(await storedLockout(locked)).toBeDefined();
   });
 
   it("answers a locked signin through the handler with a JSON 429 saying how long to wait", async () => {
