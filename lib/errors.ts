@@ -83,3 +83,16 @@ export class UnsupportedMediaTypeError extends ApiError {
     super(415, message);
   }
 }
+
+/** 429: the client must wait `retryAfterSeconds` (a whole number, at least 1), said in `Retry-After`. */
+export class TooManyRequestsError extends ApiError {
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds: number) {
+    if (!Number.isFinite(retryAfterSeconds)) throw new RangeError("retryAfterSeconds must be a finite number");
+    // Rounded up: a client that waits the whole seconds said is never refused again for the same lock.
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super(429, message, undefined, { "Retry-After": String(seconds) });
+    this.retryAfterSeconds = seconds;
+  }
+}

@@ -1,15 +1,20 @@
 import { disconnectPrisma } from "../../lib/db/client.ts";
+import { pruneForgottenLockouts } from "../../lib/sessions/lockout.ts";
 import { pruneExpiredSessions } from "../../lib/sessions/store.ts";
 
 // Runs on a schedule (serverless.yml), or `sls invoke -f pruneSessions`: deletes the rows of
-// expired sessions. Ended sessions leave no row behind and a refresh rewrites its session's row
-// in place, so expired sessions are all that could pile up.
+// expired sessions, and the lockout rows whose failures are forgotten. Ended sessions leave no
+// row behind and a refresh rewrites its session's row in place, so expired sessions are all that
+// could pile up there; lockout rows are written for any username tried, known or not, so without
+// this every name an attacker sprays would stay.
 
-export async function handler(): Promise<{ deleted: number }> {
+export async function handler(): Promise<{ deletedSessions: number; deletedLockouts: number }> {
   try {
-    const deleted = await pruneExpiredSessions();
-    console.log(JSON.stringify({ level: "info", event: "sessions_pruned", deleted }));
-    return { deleted };
+    const now = new Date();
+    const deletedSessions = await pruneExpiredSessions(now);
+    const deletedLockouts = await pruneForgottenLockouts(now);
+    console.log(JSON.stringify({ level: "info", event: "sessions_pruned", deletedSessions, deletedLockouts }));
+    return { deletedSessions, deletedLockouts };
   } finally {
     // Once an hour at most: close the pool, or `sls invoke local` waits on it forever.
     await disconnectPrisma();

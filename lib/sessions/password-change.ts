@@ -2,6 +2,7 @@ import type { Caller } from "../auth/caller.ts";
 import { assertStorablePassword, hashPassword, verifyPassword } from "../auth/passwords.ts";
 import { invalidFields, UnauthorizedError } from "../errors.ts";
 import { findUserById } from "../users/repository.ts";
+import { beginPasswordAttempt } from "./lockout.ts";
 import type { PasswordChangeInput } from "./schemas.ts";
 import { replacePasswordEndingSessions } from "./store.ts";
 
@@ -12,14 +13,21 @@ const WRONG_PASSWORD = "Current password is incorrect";
 
 /**
  * Replaces the caller's password. The current one must be right (a wrong one costs a bcrypt
- * comparison like signin's); the new one follows the signup rules. Every session ends, here and
- * on other devices; access tokens already issued run out on their own.
+ * comparison like signin's, and counts towards the same lockout as signin, keyed by the account's
+ * stored username); the new one follows the signup rules. Every session ends, here and on other
+ * devices; access tokens already issued run out on their own.
  */
-export async function changePassword(caller: Caller, input: PasswordChangeInput): Promise<void> {
+export async function changePassword(caller: Caller, input: PasswordChangeInput, now = new Date()): Promise<void> {
   assertStorablePassword(input.newPassword, "newPassword");
   const user = await findUserById(caller.userId);
-  const matches = await verifyPassword(input.currentPassword, user?.passwordHash);
-  if (!user || !matches) throw new UnauthorizedError(WRONG_PASSWORD);
+  // A deleted account's access token still verifies until it expires; there is no password to guess.
+  if (!user) throw new UnauthorizedError(WRONG_PASSWORD);
+  const attempt = await beginPasswordAttempt(user.username, now);
+  if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
+    await attempt.failed();
+    throw new UnauthorizedError(WRONG_PASSWORD);
+  }
+  await attempt.succeeded();
   if (input.newPassword === input.currentPassword) {
     throw invalidFields([{ field: "newPassword", message: "must differ from the current password" }]);
   }

@@ -3,6 +3,7 @@ import { toTutorialRoleName } from "../auth/roles.ts";
 import { getSettings } from "../config.ts";
 import { UnauthorizedError } from "../errors.ts";
 import { findUserByUsername } from "../users/repository.ts";
+import { beginPasswordAttempt } from "./lockout.ts";
 import type { SigninInput } from "./schemas.ts";
 import { openSession } from "./store.ts";
 import { accessTokenFor, secondsUntil, type TokenPair } from "./token-pair.ts";
@@ -18,12 +19,18 @@ const INVALID_CREDENTIALS = "Invalid username or password";
 
 /**
  * Checks the credentials and opens a session. Unknown user and wrong password are one answer,
- * and cost one bcrypt comparison each.
+ * cost one bcrypt comparison each and count alike towards the username's lockout; a locked
+ * username is refused (429) before the user is even looked up.
  */
 export async function signIn(input: SigninInput, now = new Date()): Promise<SigninAnswer> {
+  const attempt = await beginPasswordAttempt(input.username, now);
   const user = await findUserByUsername(input.username);
   const matches = await verifyPassword(input.password, user?.passwordHash);
-  if (!user || !matches) throw new UnauthorizedError(INVALID_CREDENTIALS);
+  if (!user || !matches) {
+    await attempt.failed();
+    throw new UnauthorizedError(INVALID_CREDENTIALS);
+  }
+  await attempt.succeeded();
 
   const { accessToken, expiresIn } = await accessTokenFor(user);
   // Undefined when the password changed while bcrypt ran: the old one no longer signs in.

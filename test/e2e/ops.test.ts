@@ -78,16 +78,26 @@ describe("ops", () => {
     expect(`${result.stdout}${result.stderr}`).toMatch(/Either create or promote/);
   }, 180_000);
 
-  it("pruneSessions deletes expired sessions' rows and leaves live sessions working", async () => {
+  it("pruneSessions deletes expired sessions' rows and forgotten lockouts, leaving live sessions and recent lockouts", async () => {
     const expired = await signedUp("prune_old");
     const live = await signedUp("prune_live");
     await query("UPDATE sessions SET expires_at = UTC_TIMESTAMP(3) - INTERVAL 1 DAY WHERE user_id = ?", [expired.session.id]);
+    // Failures are forgotten 15 minutes after the lock's end (here, the last failure).
+    const [forgotten, recent] = [newAccount("prune_forgotten").username, newAccount("prune_recent").username];
+    await query(
+      `INSERT INTO password_lockouts (username, failures, locked_until) VALUES
+         (?, 3, UTC_TIMESTAMP(3) - INTERVAL 16 MINUTE), (?, 3, UTC_TIMESTAMP(3) - INTERVAL 14 MINUTE)`,
+      [forgotten, recent],
+    );
 
-    const result = printedJson<{ deleted: number }>(await invokeLocal("pruneSessions"));
+    const result = printedJson<{ deletedSessions: number; deletedLockouts: number }>(await invokeLocal("pruneSessions"));
 
-    expect(result.deleted).toBeGreaterThanOrEqual(1);
+    expect(result.deletedSessions).toBeGreaterThanOrEqual(1);
+    expect(result.deletedLockouts).toBeGreaterThanOrEqual(1);
     expect(await query("SELECT id FROM sessions WHERE user_id = ?", [expired.session.id])).toEqual([]);
     expect((await refresh(live.session.refreshToken)).status).toBe(200);
+    expect(await query("SELECT username FROM password_lockouts WHERE username = ?", [forgotten])).toEqual([]);
+    expect(await query("SELECT username FROM password_lockouts WHERE username = ?", [recent])).toEqual([{ username: recent }]);
   }, 180_000);
 
   it("`npm run db:migrate -- --create-database` creates a missing database and migrates it", async () => {

@@ -180,6 +180,40 @@ describe("signin reveals nothing about which accounts exist", () => {
   });
 });
 
+describe("brute force", () => {
+  async function failures(username: string, count: number): Promise<number[]> {
+    const statuses: number[] = [];
+    for (let i = 0; i < count; i++) {
+      statuses.push((await call("/api/auth/signin", { body: { username, password: "wrong-password" } })).status);
+    }
+    return statuses;
+  }
+
+  async function lockoutRow(username: string) {
+    const [row] = await query<{ failures: number; locked: number }>(
+      "SELECT failures, locked_until > UTC_TIMESTAMP(3) AS locked FROM password_lockouts WHERE username = ?",
+      [username.toLowerCase()],
+    );
+    return row ? { failures: Number(row.failures), locked: Boolean(row.locked) } : undefined;
+  }
+
+  it("counts failures per username in any case, and a success resets the count", async () => {
+    const { account } = await signedUp("Counted");
+    expect(await failures(account.username.toUpperCase(), 4)).toEqual([401, 401, 401, 401]);
+    expect(await lockoutRow(account.username)).toEqual({ failures: 4, locked: false });
+    await signIn(account);
+    expect(await lockoutRow(account.username)).toBeUndefined();
+  });
+
+  it("locks a known and an unknown username alike after the fifth failure", async () => {
+    const { account } = await signedUp("lock_known");
+    const unknown = newAccount("lock_ghost").username;
+    expect(await failures(account.username, 5)).toEqual(await failures(unknown, 5));
+    expect(await lockoutRow(account.username)).toMatchObject({ failures: 5 });
+    expect(await lockoutRow(unknown)).toMatchObject({ failures: 5 });
+  });
+});
+
 describe("headers", () => {
   const SECURITY_HEADERS = ["strict-transport-security", "x-content-type-options", "x-frame-options", "referrer-policy"];
 

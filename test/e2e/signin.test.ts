@@ -1,5 +1,6 @@
 import jwt from "jsonwebtoken";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { query } from "../support/db-query.ts";
 import { call, newAccount, signIn, signUp } from "../support/http.ts";
 
 const account = newAccount("signin");
@@ -58,6 +59,29 @@ describe("signin", () => {
     }
     expect(wrongPassword.json()).toEqual({ message: "Invalid username or password" });
     expect(unknownUser.text).toBe(wrongPassword.text);
+  });
+
+  it("answers a locked username with one JSON 429, whether the account exists and the password is right or not", async () => {
+    // Prepare: both names locked for 10 minutes, as 9 failures in a row would leave them.
+    const locked = newAccount("locked");
+    expect((await signUp(locked)).status).toBe(201);
+    const unknown = newAccount("ghost").username;
+    await query(
+      "INSERT INTO password_lockouts (username, failures, locked_until) VALUES (?, 9, UTC_TIMESTAMP(3) + INTERVAL 10 MINUTE), (?, 9, UTC_TIMESTAMP(3) + INTERVAL 10 MINUTE)",
+      [locked.username, unknown],
+    );
+
+    const rightPassword = await call("/api/auth/signin", { body: { username: locked.username, password: locked.password } });
+    const unknownUser = await call("/api/auth/signin", { body: { username: unknown, password: "wrong-password" } });
+
+    for (const response of [rightPassword, unknownUser]) {
+      expect(response.status).toBe(429);
+      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    }
+    expect(rightPassword.json()).toEqual({ message: "Too many failed attempts. Try again in 10 minutes." });
+    expect(Number(rightPassword.headers.get("retry-after"))).toBeGreaterThan(590);
+    expect(Number(rightPassword.headers.get("retry-after"))).toBeLessThanOrEqual(600);
+    expect(unknownUser.text).toBe(rightPassword.text);
   });
 
   it("refuses a password whose first 72 bytes are right (bcrypt would ignore the rest)", async () => {
