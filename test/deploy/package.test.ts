@@ -35,6 +35,12 @@ const ROUTES = [
   { path: "api/test/admin", method: "GET", fn: "AdminBoardLambdaFunction", protected: true },
 ];
 
+// API Gateway's throttle per method (serverless.yml, params.default): every method's default, and
+// the stricter one of the routes that check a password or make one.
+const STAGE_THROTTLE = { rate: 100, burst: 200 };
+const CREDENTIAL_THROTTLE = { rate: 10, burst: 20 };
+const CREDENTIAL_ROUTES = ["api/auth/signin", "api/auth/signup", "api/auth/password"];
+
 function resourcesOfType(type: string): [string, Resource][] {
   return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
 }
@@ -54,6 +60,23 @@ function method(path: string, httpMethod: string): Resource["Properties"] {
   );
   if (!found) throw new Error(`no ${httpMethod} ${path}`);
   return found[1].Properties;
+}
+
+/** A MethodSetting's ResourcePath for a route: "/" + the path with its slashes as ~1. */
+function settingPath(path: string): string {
+  return `/${`/${path}`.replaceAll("/", "~1")}`;
+}
+
+function theOne(type: string): [string, Resource] {
+  const found = resourcesOfType(type);
+  expect(found.map(([id]) => id), type).toHaveLength(1);
+  return found[0]!;
+}
+
+type MethodSetting = { ResourcePath: string; HttpMethod: string; ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number };
+
+function methodSettings(): MethodSetting[] {
+  return theOne("AWS::ApiGateway::Stage")[1].Properties.MethodSettings;
 }
 
 async function bundle(zipName: string): Promise<{ names: string[]; code: string }> {
@@ -107,6 +130,49 @@ describe("packaged prod stage", () => {
     expect(headers["method.response.header.Access-Control-Allow-Origin"]).toBe(`'${ORIGIN}'`);
     expect(headers["method.response.header.Access-Control-Allow-Headers"]).toMatch(/Authorization/);
     expect(headers["method.response.header.Access-Control-Allow-Headers"]).toMatch(/Content-Type/);
+  });
+
+  it("declares the stage as a resource bound to this deploy's deployment, which makes no stage itself", () => {
+    const [deploymentId, deployment] = theOne("AWS::ApiGateway::Deployment");
+    const [, stage] = theOne("AWS::ApiGateway::Stage");
+    expect(stage.Properties).toMatchObject({ StageName: "prod", RestApiId: { Ref: "ApiGatewayRestApi" }, DeploymentId: { Ref: deploymentId } });
+    // A deployment's StageName would make the stage outside the Stage resource, and CloudFormation
+    // refuses a StageDescription for a stage that already exists.
+    expect(deployment.Properties.StageName).toBeUndefined();
+    expect(deployment.Properties.StageDescription).toBeUndefined();
+  });
+
+  it("deploys the API after its methods and gateway responses are in place", () => {
+    const [, deployment] = theOne("AWS::ApiGateway::Deployment") as [string, Resource & { DependsOn: string[] }];
+    const expected = [...resourcesOfType("AWS::ApiGateway::Method"), ...resourcesOfType("AWS::ApiGateway::GatewayResponse")].map(([id]) => id);
+    expect([...deployment.DependsOn].sort()).toEqual(expected.sort());
+  });
+
+  it("throttles every method of the stage by default", () => {
+    const defaults = methodSettings().filter((setting) => setting.ResourcePath === "/*");
+    expect(defaults).toEqual([
+      { ResourcePath: "/*", HttpMethod: "*", ThrottlingRateLimit: STAGE_THROTTLE.rate, ThrottlingBurstLimit: STAGE_THROTTLE.burst },
+    ]);
+  });
+
+  it("throttles the credential routes more strictly, and no other route differently", () => {
+    const perMethod = methodSettings().filter((setting) => setting.ResourcePath !== "/*");
+    expect(perMethod).toEqual(
+      CREDENTIAL_ROUTES.map((path) => ({
+        ResourcePath: settingPath(path),
+        HttpMethod: "POST",
+        ThrottlingRateLimit: CREDENTIAL_THROTTLE.rate,
+        ThrottlingBurstLimit: CREDENTIAL_THROTTLE.burst,
+      })),
+    );
+  });
+
+  it("throttles only methods the API has: a misspelt path would set nothing", () => {
+    for (const { ResourcePath, HttpMethod } of methodSettings()) {
+      if (ResourcePath === "/*") continue;
+      const path = ResourcePath.replaceAll("~1", "/").slice(2);
+      expect(() => method(path, HttpMethod), `${HttpMethod} ${ResourcePath}`).not.toThrow();
+    }
   });
 
   it.each(["DEFAULT_4XX", "DEFAULT_5XX"])("gives API Gateway's own %s answers CORS headers and a JSON message", (type) => {
