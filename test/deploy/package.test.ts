@@ -2,6 +2,9 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import middy from "@middy/core";
+import httpSecurityHeaders from "@middy/http-security-headers";
+import type { APIGatewayProxyResult, Context } from "aws-lambda";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { extractZip, packageProdStage } from "../support/packaged.ts";
@@ -35,6 +38,31 @@ const ROUTES = [
   { path: "api/test/admin", method: "GET", fn: "AdminBoardLambdaFunction", protected: true },
 ];
 
+// API Gateway's throttle per method (serverless.yml, params.default): every method's default, and
+// the stricter one of the routes that check a password or make one.
+const STAGE_THROTTLE = { rate: 100, burst: 200 };
+const CREDENTIAL_THROTTLE = { rate: 10, burst: 20 };
+const CREDENTIAL_ROUTES = ["api/auth/signin", "api/auth/signup", "api/auth/password"];
+
+// API Gateway's own answers: the two fallbacks, and two with a status and message of their own.
+const GATEWAY_RESPONSES = [
+  { type: "DEFAULT_4XX", statusCode: undefined, template: '{"message":$context.error.messageString}' },
+  { type: "DEFAULT_5XX", statusCode: undefined, template: '{"message":$context.error.messageString}' },
+  { type: "THROTTLED", statusCode: "429", template: '{"message":"Too many requests: slow down and try again in a few seconds"}' },
+  { type: "REQUEST_TOO_LARGE", statusCode: "413", template: '{"message":"Request too large"}' },
+];
+// The handlers' security headers that API Gateway's own answers carry too (serverless.yml says
+// why the others are left out).
+const GATEWAY_SECURITY_HEADERS = [
+  "Strict-Transport-Security",
+  "X-Content-Type-Options",
+  "X-Frame-Options",
+  "Referrer-Policy",
+  "Cross-Origin-Opener-Policy",
+  "Cross-Origin-Resource-Policy",
+  "X-Permitted-Cross-Domain-Policies",
+];
+
 function resourcesOfType(type: string): [string, Resource][] {
   return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
 }
@@ -54,6 +82,37 @@ function method(path: string, httpMethod: string): Resource["Properties"] {
   );
   if (!found) throw new Error(`no ${httpMethod} ${path}`);
   return found[1].Properties;
+}
+
+/** A MethodSetting's ResourcePath for a route: "/" + the path with its slashes as ~1. */
+function settingPath(path: string): string {
+  return `/${`/${path}`.replaceAll("/", "~1")}`;
+}
+
+function theOne(type: string): [string, Resource] {
+  const found = resourcesOfType(type);
+  expect(found.map(([id]) => id), type).toHaveLength(1);
+  return found[0]!;
+}
+
+type MethodSetting = { ResourcePath: string; HttpMethod: string; ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number };
+
+function methodSettings(): MethodSetting[] {
+  return theOne("AWS::ApiGateway::Stage")[1].Properties.MethodSettings;
+}
+
+function gatewayResponse(type: string): Resource["Properties"] {
+  const found = resourcesOfType("AWS::ApiGateway::GatewayResponse").filter(([, response]) => response.Properties.ResponseType === type);
+  expect(found.map(([id]) => id), type).toHaveLength(1);
+  return found[0]![1].Properties;
+}
+
+/** The headers @middy/http-security-headers puts on every handler's answer (lib/http/route.ts). */
+async function handlerSecurityHeaders(): Promise<Record<string, unknown>> {
+  const handler = middy<unknown, APIGatewayProxyResult>()
+    .use(httpSecurityHeaders())
+    .handler(async () => ({ statusCode: 200, body: "" }));
+  return (await handler({}, {} as Context)).headers ?? {};
 }
 
 async function bundle(zipName: string): Promise<{ names: string[]; code: string }> {
@@ -109,13 +168,79 @@ describe("packaged prod stage", () => {
     expect(headers["method.response.header.Access-Control-Allow-Headers"]).toMatch(/Content-Type/);
   });
 
-  it.each(["DEFAULT_4XX", "DEFAULT_5XX"])("gives API Gateway's own %s answers CORS headers and a JSON message", (type) => {
-    const response = resourcesOfType("AWS::ApiGateway::GatewayResponse").find(([, r]) => r.Properties.ResponseType === type);
-    expect(response).toBeDefined();
-    const { ResponseParameters, ResponseTemplates } = response![1].Properties;
+  it("declares the stage as a resource bound to this deploy's deployment, which makes no stage itself", () => {
+    const [deploymentId, deployment] = theOne("AWS::ApiGateway::Deployment");
+    const [, stage] = theOne("AWS::ApiGateway::Stage");
+    expect(stage.Properties).toMatchObject({ StageName: "prod", RestApiId: { Ref: "ApiGatewayRestApi" }, DeploymentId: { Ref: deploymentId } });
+    // A deployment's StageName would make the stage outside the Stage resource, and CloudFormation
+    // refuses a StageDescription for a stage that already exists.
+    expect(deployment.Properties.StageName).toBeUndefined();
+    expect(deployment.Properties.StageDescription).toBeUndefined();
+  });
+
+  it("deploys the API after its methods and gateway responses are in place", () => {
+    const [, deployment] = theOne("AWS::ApiGateway::Deployment") as [string, Resource & { DependsOn: string[] }];
+    const expected = [...resourcesOfType("AWS::ApiGateway::Method"), ...resourcesOfType("AWS::ApiGateway::GatewayResponse")].map(([id]) => id);
+    expect([...deployment.DependsOn].sort()).toEqual(expected.sort());
+  });
+
+  it("throttles every method of the stage by default", () => {
+    const defaults = methodSettings().filter((setting) => setting.ResourcePath === "/*");
+    expect(defaults).toEqual([
+      { ResourcePath: "/*", HttpMethod: "*", ThrottlingRateLimit: STAGE_THROTTLE.rate, ThrottlingBurstLimit: STAGE_THROTTLE.burst },
+    ]);
+  });
+
+  it("throttles the credential routes more strictly, and no other route differently", () => {
+    const perMethod = methodSettings().filter((setting) => setting.ResourcePath !== "/*");
+    expect(perMethod).toEqual(
+      CREDENTIAL_ROUTES.map((path) => ({
+        ResourcePath: settingPath(path),
+        HttpMethod: "POST",
+        ThrottlingRateLimit: CREDENTIAL_THROTTLE.rate,
+        ThrottlingBurstLimit: CREDENTIAL_THROTTLE.burst,
+      })),
+    );
+  });
+
+  it("throttles only methods the API has: a misspelt path would set nothing", () => {
+    for (const { ResourcePath, HttpMethod } of methodSettings()) {
+      if (ResourcePath === "/*") continue;
+      const path = ResourcePath.replaceAll("~1", "/").slice(2);
+      expect(() => method(path, HttpMethod), `${HttpMethod} ${ResourcePath}`).not.toThrow();
+    }
+  });
+
+  it.each(GATEWAY_RESPONSES)("gives API Gateway's own $type answers CORS headers, Vary and a JSON message", ({ type, statusCode, template }) => {
+    const { StatusCode, ResponseParameters, ResponseTemplates } = gatewayResponse(type);
+    expect(StatusCode).toBe(statusCode);
     expect(ResponseParameters["gatewayresponse.header.Access-Control-Allow-Origin"]).toMatch(/^'.+'$/);
     expect(ResponseParameters["gatewayresponse.header.Access-Control-Allow-Headers"]).toMatch(/Authorization/);
-    expect(ResponseTemplates["application/json"]).toBe('{"message":$context.error.messageString}');
+    // As on the handlers' answers (http-cors), so that no cache serves one origin's answer to another.
+    expect(ResponseParameters["gatewayresponse.header.Vary"]).toBe("'Origin'");
+    expect(ResponseTemplates["application/json"]).toBe(template);
+  });
+
+  it.each(GATEWAY_RESPONSES.filter(({ template }) => !template.includes("$context")))("writes the $type message as valid JSON", ({ type }) => {
+    const { ResponseTemplates } = gatewayResponse(type);
+    expect(JSON.parse(String(ResponseTemplates["application/json"]))).toEqual({ message: expect.any(String) });
+  });
+
+  it.each(GATEWAY_RESPONSES)("gives API Gateway's own $type answers the handlers' security headers", async ({ type }) => {
+    const handlerHeaders = await handlerSecurityHeaders();
+    const { ResponseParameters } = gatewayResponse(type);
+    for (const name of GATEWAY_SECURITY_HEADERS) {
+      expect(handlerHeaders, `the handlers still send ${name}`).toHaveProperty(name);
+      expect(ResponseParameters[`gatewayresponse.header.${name}`], name).toBe(`'${String(handlerHeaders[name])}'`);
+    }
+  });
+
+  it("gives gateway responses only plain static header values: one '...' literal without quotes inside", () => {
+    for (const [id, response] of resourcesOfType("AWS::ApiGateway::GatewayResponse")) {
+      for (const [name, value] of Object.entries(response.Properties.ResponseParameters as Record<string, string>)) {
+        expect(value, `${id} ${name}`).toMatch(/^'[^']+'$/);
+      }
+    }
   });
 
   it("gives every function its own artifact, an ESM handler on nodejs22.x", async () => {
