@@ -49,7 +49,7 @@ const GATEWAY_RESPONSES = [
   { type: "DEFAULT_4XX", statusCode: undefined, template: '{"message":$context.error.messageString}' },
   { type: "DEFAULT_5XX", statusCode: undefined, template: '{"message":$context.error.messageString}' },
   { type: "THROTTLED", statusCode: "429", template: '{"message":"Too many requests: slow down and try again in a few seconds"}' },
-  { type: "REQUEST_TOO_LARGE", statusCode: "413", template: '{"message":"Request too large"}' },
+  { type: "REQUEST_TOO_LARGE", statusCode: "413", template: '{"message":"Request body must be at most 16 KB"}' },
 ];
 // The handlers' security headers that API Gateway's own answers carry too (serverless.yml says
 // why the others are left out).
