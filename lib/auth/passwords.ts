@@ -1,6 +1,6 @@
 import bcrypt from "bcryptjs";
 import { getSettings } from "../config.ts";
-import { ValidationError } from "../errors.ts";
+import { invalidFields, type ValidationError } from "../errors.ts";
 import { MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH } from "./fields.ts";
 
 // Passwords are hashed and compared in Unicode normalization form NFKC, as NIST SP 800-63B
@@ -23,7 +23,7 @@ export function fitsBcrypt(password: string): boolean {
 const CONTROL_CHARACTER = /\p{Cc}/u;
 
 function invalidPassword(field: string, message: string): ValidationError {
-  return new ValidationError("Invalid request body", [{ field, message }]);
+  return invalidFields([{ field, message }]);
 }
 
 /**
@@ -34,7 +34,8 @@ function invalidPassword(field: string, message: string): ValidationError {
  */
 function assertNoControlCharacter(password: string, field: string): void {
   if (CONTROL_CHARACTER.test(password)) {
-    throw invalidPassword(field, "must not contain control characters (U+0000–U+001F, U+007F–U+009F)");
+    // The schemas' words for their own pattern: one answer, whichever check catches it first.
+    throw invalidPassword(field, "must not contain control characters");
   }
 }
 
