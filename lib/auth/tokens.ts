@@ -3,10 +3,26 @@ import { getJwtSecret, getSettings } from "../config.ts";
 import { UnauthorizedError } from "../errors.ts";
 import { isRoleName, type RoleName } from "./roles.ts";
 
-// HS256 access tokens. Verification pins the algorithm (no "none", no RS/HS confusion) and
-// checks issuer, audience and expiry.
+// HS256 access tokens. Verification pins the algorithm (no "none", no RS/HS confusion), checks
+// issuer, audience and expiry, and then what jsonwebtoken leaves optional: exp and iat must be
+// there, and sub must be written the one way signAccessToken writes it.
 
 const ALGORITHM = "HS256";
+
+/**
+ * Our tokens are about 300 characters; 4096 leaves room for longer names and claims while a
+ * 64 KB header is refused before jsonwebtoken decodes a byte of it.
+ */
+export const MAX_ACCESS_TOKEN_LENGTH = 4096;
+
+/**
+ * How far in the future a token's iat may be. Signin and the authorizer run in different
+ * containers whose clocks differ slightly, and iat is rounded down to the second, so a fresh
+ * token can look up to a second older or younger; 5 s covers that with room, and no more.
+ */
+export const ISSUED_AT_SKEW_SECONDS = 5;
+
+const INVALID_TOKEN = "Invalid or expired token";
 
 export interface AccessTokenClaims {
   userId: number;
@@ -34,30 +50,59 @@ export async function signAccessToken(claims: AccessTokenClaims, maxSeconds = In
   return { accessToken, expiresIn: accessTokenTtlSeconds };
 }
 
+/**
+ * The user id a `sub` names, only in the form signAccessToken writes: decimal digits, no sign,
+ * no leading zero. Number() alone would also take " 1 ", "0x1", "1e0" or "1.0", so one user
+ * would have many spellings, and a check comparing subs as strings could be walked around.
+ */
+function userIdOf(sub: unknown): number | undefined {
+  if (typeof sub !== "string" || !/^[1-9][0-9]*$/.test(sub)) return undefined;
+  const userId = Number(sub);
+  return Number.isSafeInteger(userId) ? userId : undefined;
+}
+
+/** jsonwebtoken checks exp and nbf only when present, and iat not at all. */
+function hasValidTimes(payload: jwt.JwtPayload, nowSeconds: number): boolean {
+  const { exp, iat } = payload;
+  return typeof exp === "number" && typeof iat === "number" && iat <= nowSeconds + ISSUED_AT_SKEW_SECONDS;
+}
+
 function claimsOf(payload: jwt.JwtPayload): AccessTokenClaims | undefined {
-  const userId = Number(payload.sub);
+  const userId = userIdOf(payload.sub);
   const { username, roles } = payload as { username?: unknown; roles?: unknown };
-  if (!Number.isSafeInteger(userId) || userId <= 0 || typeof username !== "string") return undefined;
+  if (userId === undefined || typeof username !== "string") return undefined;
   if (!Array.isArray(roles) || !roles.every((role) => typeof role === "string" && isRoleName(role))) return undefined;
   return { userId, username, roles };
 }
 
 /** The token's claims, or UnauthorizedError for anything expired, forged, malformed or foreign. */
 export async function verifyAccessToken(token: string): Promise<AccessTokenClaims> {
+  if (token.length > MAX_ACCESS_TOKEN_LENGTH) throw new UnauthorizedError(INVALID_TOKEN);
   const { jwtIssuer, jwtAudience } = getSettings();
   const secret = await getJwtSecret();
+  // One clock reading for jsonwebtoken's exp and nbf checks and our iat check.
+  const nowSeconds = Math.floor(Date.now() / 1000);
   let payload: string | jwt.JwtPayload;
   try {
-    payload = jwt.verify(token, secret, { algorithms: [ALGORITHM], issuer: jwtIssuer, audience: jwtAudience });
+    payload = jwt.verify(token, secret, {
+      algorithms: [ALGORITHM],
+      issuer: jwtIssuer,
+      audience: jwtAudience,
+      clockTimestamp: nowSeconds,
+    });
   } catch {
-    throw new UnauthorizedError("Invalid or expired token");
+    throw new UnauthorizedError(INVALID_TOKEN);
   }
-  const claims = typeof payload === "object" ? claimsOf(payload) : undefined;
-  if (!claims) throw new UnauthorizedError("Invalid or expired token");
+  const claims = typeof payload === "object" && hasValidTimes(payload, nowSeconds) ? claimsOf(payload) : undefined;
+  if (!claims) throw new UnauthorizedError(INVALID_TOKEN);
   return claims;
 }
 
-/** The token of an `Authorization: Bearer <token>` header, or undefined when the header is not one. */
+/**
+ * The token of an `Authorization: Bearer <token>` header, or undefined when the header is not
+ * one. The expression is linear (the token's characters and whitespace do not overlap), so a
+ * header of any length is read in one pass; verifyAccessToken then refuses an overlong token.
+ */
 export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer +([A-Za-z0-9\-_.]+)\s*$/i.exec(header ?? "");
   return match?.[1];
@@ -69,6 +114,6 @@ export function bearerToken(header: string | undefined): string | undefined {
  */
 export async function verifyAuthorizationHeader(header: string | undefined): Promise<AccessTokenClaims> {
   const token = bearerToken(header);
-  if (!token) throw new UnauthorizedError("Invalid or expired token");
+  if (!token) throw new UnauthorizedError(INVALID_TOKEN);
   return verifyAccessToken(token);
 }

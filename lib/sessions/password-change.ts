@@ -1,5 +1,5 @@
 import type { Caller } from "../auth/caller.ts";
-import { assertStorablePassword, hashPassword, verifyPassword } from "../auth/passwords.ts";
+import { assertStorablePassword, hashPassword, normalizePassword, verifyPassword } from "../auth/passwords.ts";
 import { invalidFields, UnauthorizedError } from "../errors.ts";
 import { findUserById } from "../users/repository.ts";
 import { beginPasswordAttempt } from "./lockout.ts";
@@ -23,12 +23,13 @@ export async function changePassword(caller: Caller, input: PasswordChangeInput,
   // A deleted account's access token still verifies until it expires; there is no password to guess.
   if (!user) throw new UnauthorizedError(WRONG_PASSWORD);
   const attempt = await beginPasswordAttempt(user.username, now);
-  if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
+  if (!(await verifyPassword(input.currentPassword, user.passwordHash, "currentPassword"))) {
     await attempt.failed();
     throw new UnauthorizedError(WRONG_PASSWORD);
   }
   await attempt.succeeded();
-  if (input.newPassword === input.currentPassword) {
+  // Compared as they are hashed: "é" composed and decomposed are one password.
+  if (normalizePassword(input.newPassword) === normalizePassword(input.currentPassword)) {
     throw invalidFields([{ field: "newPassword", message: "must differ from the current password" }]);
   }
   // False when another change replaced the password we checked, while bcrypt ran.

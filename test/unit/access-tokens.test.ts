@@ -1,0 +1,174 @@
+import { createHmac, createSign, generateKeyPairSync } from "node:crypto";
+import jwt from "jsonwebtoken";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { handler } from "../../functions/authorizer.ts";
+import { ISSUED_AT_SKEW_SECONDS, MAX_ACCESS_TOKEN_LENGTH, verifyAccessToken } from "../../lib/auth/tokens.ts";
+import { UnauthorizedError } from "../../lib/errors.ts";
+import { tokenAuthorizerEvent } from "../support/lambda-events.ts";
+
+// Tokens forged byte by byte, each differing from one well-formed token in one respect, so that
+// a refusal can only come from that respect. The clock is fixed (Date only) to test the edges.
+
+const SECRET = process.env.JWT_SECRET!;
+const NOW = 1_800_000_000;
+const ISSUER = "serverless-auth-api";
+const HS256 = { alg: "HS256", typ: "JWT" };
+
+type Signer = (signingInput: string) => string;
+
+function base64url(value: object): string {
+  return Buffer.from(JSON.stringify(value)).toString("base64url");
+}
+
+function hmac(hash: string, key: string = SECRET): Signer {
+  return (input) => createHmac(hash, key).update(input).digest("base64url");
+}
+
+function forge(header: object, payload: object, sign: Signer = hmac("sha256")): string {
+  const signingInput = `${base64url(header)}.${base64url(payload)}`;
+  return `${signingInput}.${sign(signingInput)}`;
+}
+
+function claims(changes: Record<string, unknown> = {}): Record<string, unknown> {
+  return { sub: "42", username: "mona", roles: ["user"], iss: ISSUER, aud: ISSUER, iat: NOW, exp: NOW + 60, ...changes };
+}
+
+function claimsWithout(name: string): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(claims()).filter(([key]) => key !== name));
+}
+
+/** A correctly signed token exactly `length` characters long, padded in its header and payload. */
+function signedTokenOfLength(length: number): string {
+  // base64url skips one length in four, so two padded parts are needed to reach any length.
+  for (let headerPad = 0; headerPad < 3; headerPad++) {
+    // Four base64url characters carry three bytes: start a few bytes short of the length asked.
+    const shortBy = length - forge({ ...HS256, pad: "h".repeat(headerPad) }, claims({ pad: "" })).length;
+    for (let pad = Math.max(0, Math.floor((shortBy * 3) / 4) - 3); pad < length; pad++) {
+      const token = forge({ ...HS256, pad: "h".repeat(headerPad) }, claims({ pad: "p".repeat(pad) }));
+      if (token.length === length) return token;
+      if (token.length > length) break;
+    }
+  }
+  throw new Error(`no token of ${length} characters`);
+}
+
+async function expectRefused(token: string): Promise<void> {
+  const refusal = await verifyAccessToken(token).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(refusal).toBeInstanceOf(UnauthorizedError);
+  expect((refusal as UnauthorizedError).message).toBe("Invalid or expired token");
+}
+
+const MONA = { userId: 42, username: "mona", roles: ["user"] };
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(NOW * 1000);
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("verifyAccessToken", () => {
+  it("accepts the well-formed token every other case changes in one respect", async () => {
+    expect(await verifyAccessToken(forge(HS256, claims()))).toEqual(MONA);
+  });
+
+  describe("signature and algorithm", () => {
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const rs256: Signer = (input) => createSign("RSA-SHA256").update(input).sign(privateKey, "base64url");
+
+    it.each([
+      ["alg none without a signature", () => forge({ alg: "none", typ: "JWT" }, claims(), () => "")],
+      ["alg none with our HS256 signature", () => forge({ alg: "none", typ: "JWT" }, claims())],
+      ["no alg at all", () => forge({ typ: "JWT" }, claims())],
+      ["alg hs256 in lower case", () => forge({ alg: "hs256", typ: "JWT" }, claims())],
+      ["HS384 signed with our secret", () => forge({ alg: "HS384", typ: "JWT" }, claims(), hmac("sha384"))],
+      ["HS512 signed with our secret", () => forge({ alg: "HS512", typ: "JWT" }, claims(), hmac("sha512"))],
+      ["RS256 signed with a key pair of its own", () => forge({ alg: "RS256", typ: "JWT" }, claims(), rs256)],
+      ["HS256 signed with another key", () => forge(HS256, claims(), hmac("sha256", "another-secret-0123456789-0123456789"))],
+    ])("refuses %s", async (_case, token) => {
+      await expectRefused(token());
+    });
+
+    it("refuses a payload changed after signing, the signature kept", async () => {
+      const [header, , signature] = forge(HS256, claims()).split(".");
+      await expectRefused(`${header}.${base64url(claims({ roles: ["user", "moderator", "admin"] }))}.${signature}`);
+    });
+  });
+
+  describe("times", () => {
+    it.each([
+      ["without exp", claimsWithout("exp")],
+      ["that expires now", claims({ exp: NOW })],
+      ["without iat", claimsWithout("iat")],
+      ["with iat as a string", claims({ iat: String(NOW) })],
+      [`issued ${ISSUED_AT_SKEW_SECONDS + 1} s from now, past the allowed skew`, claims({ iat: NOW + ISSUED_AT_SKEW_SECONDS + 1 })],
+      ["issued an hour from now", claims({ iat: NOW + 3600, exp: NOW + 3660 })],
+      ["not valid before a second from now", claims({ nbf: NOW + 1 })],
+    ])("refuses a token %s", async (_case, payload) => {
+      await expectRefused(forge(HS256, payload));
+    });
+
+    it.each([
+      ["that expires in a second", claims({ exp: NOW + 1 })],
+      [`issued ${ISSUED_AT_SKEW_SECONDS} s from now, within the allowed skew`, claims({ iat: NOW + ISSUED_AT_SKEW_SECONDS })],
+      ["valid from now on", claims({ nbf: NOW })],
+    ])("accepts a token %s", async (_case, payload) => {
+      expect(await verifyAccessToken(forge(HS256, payload))).toEqual(MONA);
+    });
+  });
+
+  describe("subject", () => {
+    it.each(["0x1", " 1 ", "1 ", "1e0", "01", "+1", "1.0", "-1", "0", "", "9007199254740992", 42])(
+      "refuses sub %j: one user, one spelling",
+      async (sub) => {
+        await expectRefused(forge(HS256, claims({ sub })));
+      },
+    );
+
+    it.each([
+      ["1", 1],
+      ["9007199254740991", Number.MAX_SAFE_INTEGER],
+    ])("accepts sub %j as user %d", async (sub, userId) => {
+      expect(await verifyAccessToken(forge(HS256, claims({ sub })))).toEqual({ ...MONA, userId });
+    });
+  });
+
+  describe("issuer and audience", () => {
+    it.each([
+      ["another issuer", claims({ iss: "someone-else" })],
+      ["no issuer", claimsWithout("iss")],
+      ["another audience", claims({ aud: "someone-else" })],
+      ["no audience", claimsWithout("aud")],
+    ])("refuses a token with %s", async (_case, payload) => {
+      await expectRefused(forge(HS256, payload));
+    });
+  });
+
+  describe("length", () => {
+    it(`accepts a correctly signed token of ${MAX_ACCESS_TOKEN_LENGTH} characters`, async () => {
+      expect(await verifyAccessToken(signedTokenOfLength(MAX_ACCESS_TOKEN_LENGTH))).toEqual(MONA);
+    });
+
+    it("refuses a correctly signed token one character longer, without decoding it", async () => {
+      const verify = vi.spyOn(jwt, "verify");
+      await expectRefused(signedTokenOfLength(MAX_ACCESS_TOKEN_LENGTH + 1));
+      expect(verify).not.toHaveBeenCalled();
+    });
+  });
+});
+
+describe("the authorizer and a 64 KB Authorization header", () => {
+  it.each([
+    ["a correctly signed 64 KB token", () => signedTokenOfLength(64 * 1024)],
+    ["64 KB of token characters", () => "a".repeat(64 * 1024)],
+  ])("answers exactly 'Unauthorized' to %s without decoding it", async (_case, token) => {
+    const verify = vi.spyOn(jwt, "verify");
+    await expect(handler(tokenAuthorizerEvent(`Bearer ${token()}`))).rejects.toThrow(/^Unauthorized$/);
+    expect(verify).not.toHaveBeenCalled();
+  });
+});
