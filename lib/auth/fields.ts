@@ -23,7 +23,7 @@ export const usernameField = {
 export const existingUsernameField = { type: "string", minLength: 3, maxLength: 32, pattern: USERNAME_CHARACTERS } as const;
 export const emailField = { type: "string", maxLength: 254, format: "email" } as const;
 
-/** C0 controls, DEL and C1 controls: bcryptjs stops at NUL, and none of them can be typed. */
+/** C0 controls, DEL and C1 controls: none can be typed, and C implementations of bcrypt stop at NUL. */
 const NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$";
 // The upper bound in bytes (bcrypt's 72) is checked in lib/auth/passwords.ts: JSON Schema counts characters.
 export const newPasswordField = { type: "string", minLength: MIN_PASSWORD_LENGTH, pattern: NO_CONTROL_CHARACTERS } as const;
