@@ -1,3 +1,4 @@
+import jwt from "jsonwebtoken";
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { describe, expect, inject, it } from "vitest";
@@ -166,6 +167,42 @@ describe("passwords at the edges", () => {
     const tooLong = { ...newAccount("euro75"), password: "€".repeat(25) };
     expect((await signUp(tooLong)).status).toBe(400);
     expect(await countUsersLike(tooLong)).toBe(0);
+  });
+});
+
+describe("forged and odd access tokens get the authorizer's 401", () => {
+  const now = () => Math.floor(Date.now() / 1000);
+  const claims = { username: "mallory", roles: ["user", "moderator", "admin"], iss: "serverless-auth-api", aud: "serverless-auth-api" };
+  const sign = (payload: object, algorithm: jwt.Algorithm = "HS256", key: string = inject("jwtSecret")) =>
+    jwt.sign({ sub: "1", iat: now(), exp: now() + 600, ...claims, ...payload }, key, { algorithm });
+  const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+
+  it.each([
+    ["alg none", () => `${base64url({ alg: "none", typ: "JWT" })}.${base64url({ sub: "1", iat: now(), exp: now() + 600, ...claims })}.`],
+    ["HS512 with the right key", () => sign({}, "HS512")],
+    ["another key", () => sign({}, "HS256", "another-key-another-key-another-key!")],
+    ["no exp", () => jwt.sign({ sub: "1", iat: now(), ...claims }, inject("jwtSecret"))],
+    ["iat an hour ahead", () => sign({ iat: now() + 3_600 })],
+    ["expired", () => sign({ exp: now() - 1 })],
+    ["not yet valid", () => sign({ nbf: now() + 600 })],
+    ["a sub of 01", () => sign({ sub: "01" })],
+    ["another issuer", () => sign({ iss: "someone-else" })],
+    ["a tampered payload", () => sign({}).replace(/\.[^.]+\./, `.${base64url({ sub: "1", iat: now(), exp: now() + 600, ...claims, username: "admin" })}.`)],
+  ])("%s", async (_case, token) => {
+    const response = await call("/api/test/admin", { token: token() });
+    expect(response.status).toBe(401);
+  });
+
+  it("takes the same token well formed, so the cases above fail for their one flaw", async () => {
+    expect((await call("/api/test/user", { token: sign({}) })).status).toBe(200);
+  });
+});
+
+describe("passwords are compared in one Unicode form", () => {
+  it("signs in a password typed with a ligature or full-width letters as its plain form", async () => {
+    const account = { ...newAccount("nfkc"), password: "ﬁxed-Ｐassword" };
+    expect((await signUp(account)).status).toBe(201);
+    expect((await signIn({ username: account.username, password: "fixed-Password" })).username).toBe(account.username);
   });
 });
 
