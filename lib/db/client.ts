@@ -1,25 +1,80 @@
 import { PrismaMariaDb } from "@prisma/adapter-mariadb";
+import { createPool, type Pool } from "mariadb";
 import { getDatabaseUrl } from "../config.ts";
-import { withPoolSize } from "./database-url.ts";
+import { driverPoolUrl, type PoolSettings } from "./database-url.ts";
 import { PrismaClient } from "./generated/client.ts";
 
 // One client per container, created on first use and never disconnected per request.
 
-let client: Promise<PrismaClient> | undefined;
+// One connection: a container serves one request at a time. The timeouts give up on a database
+// that is away or refuses the login well inside the function's 10 s timeout, so the caller gets
+// an answer (503) instead of a gateway timeout; the driver's defaults wait 10 s.
+const POOL: PoolSettings = { connectionLimit: 1, connectTimeoutMs: 1_000, acquireTimeoutMs: 2_500 };
 
-export function getPrisma(): Promise<PrismaClient> {
-  client ??= getDatabaseUrl()
-    .then((url) => new PrismaClient({ adapter: new PrismaMariaDb(withPoolSize(url, 1)) }))
-    .catch((error: unknown) => {
-      client = undefined;
-      throw error;
-    });
-  return client;
+interface Connected {
+  prisma: PrismaClient;
+  pool: Pool;
+}
+
+let connected: Promise<Connected> | undefined;
+
+function createDriverPool(url: string): Pool {
+  const poolUrl = driverPoolUrl(url, POOL);
+  try {
+    return createPool(poolUrl);
+  } catch {
+    // The driver's message quotes the whole connection string, password included.
+    throw new Error("DATABASE_URL is not a connection string the mariadb driver can read");
+  }
+}
+
+async function connect(url: string): Promise<Connected> {
+  const pool = createDriverPool(url);
+  try {
+    // A first connection before Prisma has the pool: the adapter's first query (a version check)
+    // swallows a failure after waiting out acquireTimeout, and the request's query would then wait
+    // it out again. Failing here, once, also hands the caller the driver's own error and cause.
+    await (await pool.getConnection()).release();
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return { pool, prisma: new PrismaClient({ adapter: new PrismaMariaDb(pool) }) };
+}
+
+function open(): Promise<Connected> {
+  const pending = getDatabaseUrl().then(connect);
+  // Forgotten when it fails, so that the next request tries again: the database may be back by then.
+  pending.catch(() => {
+    if (connected === pending) connected = undefined;
+  });
+  return pending;
+}
+
+async function close({ prisma, pool }: Connected): Promise<void> {
+  await prisma.$disconnect();
+  await pool.end();
+}
+
+export async function getPrisma(): Promise<PrismaClient> {
+  const pending = (connected ??= open());
+  const current = await pending;
+  if (current.pool.totalConnections() > 0) return current.prisma;
+  // A pool of one that holds no connection has lost it. It would reconnect by itself, but waits
+  // longer after each failed attempt, up to 10 s after a long outage: past acquireTimeout, so
+  // requests would go on failing after the database is back. A fresh pool tries at once.
+  if (connected === pending) {
+    connected = undefined;
+    close(current).catch(() => {});
+  }
+  return (await (connected ??= open())).prisma;
 }
 
 /** Closes the pool; for scripts and tests, never for a Lambda request. */
 export async function disconnectPrisma(): Promise<void> {
-  const pending = client;
-  client = undefined;
-  if (pending) await (await pending).$disconnect();
+  const pending = connected;
+  connected = undefined;
+  // A client that never connected has nothing to close.
+  const current = await pending?.catch(() => undefined);
+  if (current) await close(current);
 }

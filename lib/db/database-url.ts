@@ -30,9 +30,35 @@ export function parseDatabaseUrl(url: string): DatabaseAddress {
   };
 }
 
-/** The same URL with its connection pool limited to `size`: one Lambda container serves one request at a time. */
-export function withPoolSize(url: string, size: number): string {
-  const parsed = new URL(url);
-  parsed.searchParams.set("connectionLimit", String(size));
+export interface PoolSettings {
+  /** Connections the pool may hold. */
+  connectionLimit: number;
+  /** One attempt to open a connection, login included. */
+  connectTimeoutMs: number;
+  /** How long a query waits for a connection; failed attempts are retried within it. */
+  acquireTimeoutMs: number;
+}
+
+/**
+ * DATABASE_URL as the mariadb driver's pool reads it, with these pool settings: the URL's own
+ * connectTimeout or acquireTimeout win (an operator may need longer ones), the connection limit
+ * does not. As @prisma/adapter-mariadb does for a pool it makes itself: the `mariadb:` scheme
+ * (the driver reads no other), a bracket-free IPv6 host and no prepared-statement cache.
+ */
+export function driverPoolUrl(url: string, settings: PoolSettings): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // URL's own error carries the input, password included.
+    throw new Error("DATABASE_URL is not a valid URL");
+  }
+  parsed.protocol = "mariadb:";
+  if (parsed.hostname.startsWith("[")) parsed.hostname = encodeURIComponent(parsed.hostname.slice(1, -1));
+  const options = parsed.searchParams;
+  options.set("connectionLimit", String(settings.connectionLimit));
+  if (!options.has("connectTimeout")) options.set("connectTimeout", String(settings.connectTimeoutMs));
+  if (!options.has("acquireTimeout")) options.set("acquireTimeout", String(settings.acquireTimeoutMs));
+  if (!options.has("prepareCacheLength")) options.set("prepareCacheLength", "0");
   return parsed.toString();
 }
