@@ -7,6 +7,7 @@ import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { parseDatabaseUrl } from "../lib/db/database-url.ts";
 import { applyMigrations } from "../lib/db/migrations.ts";
+import { databaseUnavailable } from "../lib/db/unavailable.ts";
 import { createTestDatabase } from "../test/support/database.ts";
 import { queryAt } from "../test/support/db-query.ts";
 import { startTcpProxy, urlThroughProxy } from "../test/support/tcp-proxy.ts";
@@ -62,14 +63,16 @@ try {
   const { UnauthorizedError } = await import("../lib/errors.ts");
 
   /** One signin for a user that does not exist: a 401 means the database answered. */
-  async function timedSignin(): Promise<{ ms: number; outcome: string }> {
+  async function timedSignin(): Promise<{ ms: number; outcome: string; named: string }> {
     const started = performance.now();
     try {
       await signIn({ username: "nobody_here", password: "a-password" });
-      return { ms: performance.now() - started, outcome: "answered" };
+      return { ms: performance.now() - started, outcome: "answered", named: "" };
     } catch (error) {
       const ms = performance.now() - started;
-      return { ms, outcome: error instanceof UnauthorizedError ? "answered (401)" : summary(error) };
+      if (error instanceof UnauthorizedError) return { ms, outcome: "answered (401)", named: "" };
+      const unavailable = databaseUnavailable(error);
+      return { ms, outcome: summary(error), named: unavailable ? `${unavailable.cause} (${unavailable.code})` : "—" };
     }
   }
 
@@ -80,8 +83,8 @@ try {
   }
 
   const rows: string[] = [];
-  const report = (name: string, { ms, outcome }: { ms: number; outcome: string }) =>
-    rows.push(`| ${name} | ${(ms / 1000).toFixed(2)} s | ${outcome} |`);
+  const report = (name: string, { ms, outcome, named }: { ms: number; outcome: string; named: string }) =>
+    rows.push(`| ${name} | ${(ms / 1000).toFixed(2)} s | ${outcome} | ${named} |`);
 
   const refusingPort = String(await closedPort());
   const cold: [string, string][] = [
@@ -109,7 +112,8 @@ try {
   // A moment for the pool to see its connection closed; a query at once meets connection lost.
   await new Promise((done) => setTimeout(done, 100));
   report("warm: connection refused (database went away)", await timedSignin());
-  const OUTAGE_CALLS = Number(process.env.OUTAGE_CALLS ?? 3);
+  // The driver's own reconnection backs off a little longer after each failure.
+  const OUTAGE_CALLS = Number(process.env.OUTAGE_CALLS ?? 15);
   for (let call = 1; call < OUTAGE_CALLS; call++) await timedSignin();
   await proxy.forward();
   report(`warm: first call after the database is back (${OUTAGE_CALLS} failed calls before)`, await timedSignin());
@@ -117,9 +121,15 @@ try {
   proxy.cutOnNextRequest();
   report("warm: connection lost during a query", await timedSignin());
   report("warm: the next one", await timedSignin());
+  await proxy.holdSilently();
+  // Past the 500 ms after which the pool pings a connection before lending it out.
+  await new Promise((done) => setTimeout(done, 600));
+  report("warm: stops answering, connection still open", await timedSignin());
+  await proxy.forward();
+  report("warm: the next one, answering again", await timedSignin());
   await disconnectPrisma();
 
-  console.log("| case | time to answer | what arrived |\n|---|---|---|");
+  console.log("| case | time to answer | what arrived | databaseUnavailable() |\n|---|---|---|---|");
   console.log(rows.join("\n"));
 } finally {
   await Promise.all([proxy.close(), silent.close()]);

@@ -1,5 +1,6 @@
 // Typed errors thrown by lib/ and answered in one place (lib/http/error-answers.ts).
-// `expose` follows middy's convention: below 500 the message is meant for the client.
+// `expose` follows middy's convention: below 500 the message is meant for the client, and so is
+// the 503's fixed one.
 
 export interface FieldError {
   field: string;
@@ -94,5 +95,14 @@ export class TooManyRequestsError extends ApiError {
     const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
     super(429, message, undefined, { "Retry-After": String(seconds) });
     this.retryAfterSeconds = seconds;
+  }
+}
+
+/** 503: the database cannot serve now (see lib/db/unavailable.ts); the client may try again later. */
+export class ServiceUnavailableError extends ApiError {
+  /** `options.cause` says why, for the log: e.g. databaseUnavailable()'s answer. */
+  constructor(options?: ErrorOptions) {
+    super(503, "Service temporarily unavailable");
+    if (options) this.cause = options.cause;
   }
 }

@@ -8,7 +8,7 @@ export interface TcpProxy {
   readonly port: number;
   /** Listen and forward every connection to the target. */
   forward(): Promise<void>;
-  /** Listen and hold every connection without a byte sent. */
+  /** Listen, and pass no byte either way on any connection, new or already open. */
   holdSilently(): Promise<void>;
   /** Cut the connection that sends the next packet, once, while it waits for the answer. */
   cutOnNextRequest(): void;
@@ -33,15 +33,18 @@ export async function startTcpProxy(target: { host: string; port: number }, mode
     if (current === "silent") return;
     const upstream = connect(target.port, target.host);
     track(upstream);
+    // Packet by packet, so that silence and a cut apply to connections already open.
     client.on("data", (packet: Buffer) => {
       if (cutNextRequest) {
         cutNextRequest = false;
         client.destroy();
-        return;
+      } else if (current === "forward") {
+        upstream.write(packet);
       }
-      upstream.write(packet);
     });
-    upstream.pipe(client);
+    upstream.on("data", (packet: Buffer) => {
+      if (current === "forward") client.write(packet);
+    });
     client.once("close", () => upstream.destroy());
     upstream.once("close", () => client.destroy());
   });

@@ -1,0 +1,236 @@
+import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { hashPassword } from "../../lib/auth/passwords.ts";
+import { parseDatabaseUrl } from "../../lib/db/database-url.ts";
+import { databaseUnavailable } from "../../lib/db/unavailable.ts";
+import { query } from "../support/db-query.ts";
+import { startTcpProxy, urlThroughProxy, type TcpProxy } from "../support/tcp-proxy.ts";
+
+// Signin, a real use case, with the database away, refusing the login or never answering: it
+// fails within the time budget with an error databaseUnavailable() names, and the same module
+// instance (a warm container, no cold start) signs in again once the database is back. Each test
+// loads an instance of its own, cold, with the DATABASE_URL it sets; a TCP proxy in front of the
+// run's database takes it away and brings it back on the same port.
+
+const RUN_URL = inject("databaseUrl");
+/** The pool gives up after 2.5 s (lib/db/client.ts); the function's timeout is 10 s. */
+const BUDGET_MS = 3_500;
+
+type SignIn = (typeof import("../../lib/sessions/signin.ts"))["signIn"];
+type GetPrisma = (typeof import("../../lib/db/client.ts"))["getPrisma"];
+interface Container {
+  signIn: SignIn;
+  getPrisma: GetPrisma;
+  disconnect(): Promise<void>;
+}
+
+const containers: Container[] = [];
+const proxies: TcpProxy[] = [];
+const user = { username: `faults_${randomBytes(4).toString("hex")}`, password: "the-right-password" };
+
+/** A fresh module instance whose first request will read `databaseUrl`: a cold container. */
+async function newContainer(databaseUrl: string): Promise<Container> {
+  process.env.DATABASE_URL = databaseUrl;
+  vi.resetModules();
+  const { signIn } = await import("../../lib/sessions/signin.ts");
+  const { getPrisma, disconnectPrisma } = await import("../../lib/db/client.ts");
+  const container = { signIn, getPrisma, disconnect: disconnectPrisma };
+  containers.push(container);
+  return container;
+}
+
+async function proxyToRunDatabase(): Promise<TcpProxy> {
+  const proxy = await startTcpProxy(parseDatabaseUrl(RUN_URL));
+  proxies.push(proxy);
+  return proxy;
+}
+
+function runUrlWith(change: (url: URL) => void): string {
+  const url = new URL(RUN_URL);
+  change(url);
+  return url.toString();
+}
+
+/** The error a signin fails with, and how long it took to come. */
+async function failedSignIn(container: Container): Promise<{ error: unknown; ms: number }> {
+  const started = performance.now();
+  try {
+    await container.signIn(user);
+  } catch (error) {
+    return { error, ms: performance.now() - started };
+  }
+  throw new Error("the signin succeeded");
+}
+
+async function signsIn(container: Container): Promise<string> {
+  return (await container.signIn(user)).username;
+}
+
+beforeAll(async () => {
+  await query("INSERT INTO users (username, email, password_hash, updated_at) VALUES (?, ?, ?, NOW(3))", [
+    user.username,
+    `${user.username}@example.com`,
+    await hashPassword(user.password),
+  ]);
+});
+
+afterEach(() => {
+  process.env.DATABASE_URL = RUN_URL;
+});
+
+afterAll(async () => {
+  await Promise.all(containers.map((container) => container.disconnect()));
+  await Promise.all(proxies.map((proxy) => proxy.close()));
+});
+
+describe("a cold container whose database is unavailable", () => {
+  it("connection refused: named within the budget; once the database is back, the same instance signs in", async () => {
+    // Prepare: the proxy's port, closed, refuses connections.
+    const proxy = await proxyToRunDatabase();
+    await proxy.close();
+    const container = await newContainer(urlThroughProxy(RUN_URL, proxy));
+    // Act
+    const { error, ms } = await failedSignIn(container);
+    // Assess
+    expect(databaseUnavailable(error)).toEqual({
+      cause: "connection refused",
+      code: "ECONNREFUSED",
+      detail: `connect ECONNREFUSED 127.0.0.1:${proxy.port}`,
+    });
+    expect(ms).toBeLessThan(BUDGET_MS);
+    await proxy.forward();
+    expect(await signsIn(container)).toBe(user.username);
+  });
+
+  it("access denied: a wrong password, which nothing fit for the log contains", async () => {
+    const password = `wrong-${randomBytes(8).toString("hex")}`;
+    const container = await newContainer(runUrlWith((url) => (url.password = password)));
+    const { error, ms } = await failedSignIn(container);
+    const unavailable = databaseUnavailable(error);
+    expect(unavailable).toEqual({
+      cause: "access denied",
+      code: "ER_ACCESS_DENIED_ERROR",
+      detail: expect.stringMatching(/^Access denied for user '[^']+'@'[^']+' \(using password: YES\)$/) as string,
+    });
+    expect(JSON.stringify(unavailable)).not.toContain(password);
+    expect(JSON.stringify(unavailable)).not.toContain("://");
+    expect(ms).toBeLessThan(BUDGET_MS);
+  });
+
+  it("unknown database", async () => {
+    const name = `auth_api_missing_${randomBytes(4).toString("hex")}`;
+    const container = await newContainer(runUrlWith((url) => (url.pathname = `/${name}`)));
+    const { error, ms } = await failedSignIn(container);
+    expect(databaseUnavailable(error)).toEqual({ cause: "unknown database", code: "ER_BAD_DB_ERROR", detail: `Unknown database '${name}'` });
+    expect(ms).toBeLessThan(BUDGET_MS);
+  });
+
+  it("unknown host", async () => {
+    const container = await newContainer(runUrlWith((url) => (url.hostname = "nonexistent.invalid")));
+    const { error, ms } = await failedSignIn(container);
+    const unavailable = databaseUnavailable(error);
+    // Without a resolver at hand, the lookup fails with EAI_AGAIN instead of ENOTFOUND.
+    expect(unavailable?.cause).toBe("unknown host");
+    expect(["ENOTFOUND", "EAI_AGAIN"]).toContain(unavailable?.code);
+    expect(unavailable?.detail).toContain("nonexistent.invalid");
+    expect(ms).toBeLessThan(BUDGET_MS);
+  });
+
+  it("timeout: a server that accepts the connection and never says a word", async () => {
+    const proxy = await proxyToRunDatabase();
+    await proxy.holdSilently();
+    const container = await newContainer(urlThroughProxy(RUN_URL, proxy));
+    const { error, ms } = await failedSignIn(container);
+    expect(databaseUnavailable(error)).toEqual({
+      cause: "timeout",
+      code: "ER_CONNECTION_TIMEOUT",
+      detail: expect.stringMatching(/^Connection timeout: failed to create socket after \d+ms$/) as string,
+    });
+    expect(ms).toBeLessThan(BUDGET_MS);
+  });
+});
+
+describe("a warm container whose database becomes unavailable", () => {
+  it("goes away: refused within the budget; back: the next request signs in", async () => {
+    const proxy = await proxyToRunDatabase();
+    const container = await newContainer(urlThroughProxy(RUN_URL, proxy));
+    expect(await signsIn(container)).toBe(user.username);
+
+    await proxy.close();
+    // A moment for the client to see its connection closed (a query at once would find it lost).
+    await sleep(100);
+    const { error, ms } = await failedSignIn(container);
+    expect(databaseUnavailable(error)).toMatchObject({ cause: "connection refused", code: "ECONNREFUSED" });
+    expect(ms).toBeLessThan(BUDGET_MS);
+
+    await proxy.forward();
+    expect(await signsIn(container)).toBe(user.username);
+  });
+
+  it("breaks during a query: connection lost; the next request connects again", async () => {
+    const proxy = await proxyToRunDatabase();
+    const container = await newContainer(urlThroughProxy(RUN_URL, proxy));
+    expect(await signsIn(container)).toBe(user.username);
+
+    proxy.cutOnNextRequest();
+    const { error } = await failedSignIn(container);
+    expect(databaseUnavailable(error)).toEqual({
+      cause: "connection lost",
+      code: "ER_SOCKET_UNEXPECTED_CLOSE",
+      detail: "socket has unexpectedly been closed",
+    });
+    expect(await signsIn(container)).toBe(user.username);
+  });
+
+  it("stops answering, its connection still open: timeout within the budget; then the next request signs in", async () => {
+    const proxy = await proxyToRunDatabase();
+    const container = await newContainer(urlThroughProxy(RUN_URL, proxy));
+    expect(await signsIn(container)).toBe(user.username);
+
+    await proxy.holdSilently();
+    // Past the 500 ms after which the pool pings a connection before lending it out.
+    await sleep(600);
+    const { error, ms } = await failedSignIn(container);
+    expect(databaseUnavailable(error)).toEqual({
+      cause: "timeout",
+      code: "ER_CONNECTION_TIMEOUT",
+      detail: expect.stringMatching(/^Connection timeout: failed to create socket after \d+ms$/) as string,
+    });
+    expect(ms).toBeLessThan(BUDGET_MS);
+
+    await proxy.forward();
+    expect(await signsIn(container)).toBe(user.username);
+  });
+
+  it("after a long outage, the first request once the database is back signs in", async () => {
+    // Prepare: short timeouts (the URL's own win), so that a few failed requests are a long outage
+    // for the driver, whose own reconnection waits longer after each failure.
+    const proxy = await proxyToRunDatabase();
+    const container = await newContainer(`${urlThroughProxy(RUN_URL, proxy)}?acquireTimeout=300&connectTimeout=200`);
+    expect(await signsIn(container)).toBe(user.username);
+    await proxy.close();
+    await sleep(100);
+    for (let attempt = 0; attempt < 4; attempt++) await failedSignIn(container);
+    // Act
+    await proxy.forward();
+    // Assess
+    expect(await signsIn(container)).toBe(user.username);
+  });
+});
+
+describe("errors that are not about reaching the database", () => {
+  it("a refused signin and a duplicate key are the database answering", async () => {
+    const container = await newContainer(RUN_URL);
+    const refused = await container.signIn({ ...user, password: "a-wrong-password" }).catch((error: unknown) => error);
+    const prisma = await container.getPrisma();
+    const duplicate = await prisma.user
+      .create({ data: { username: user.username, email: "another@example.com", passwordHash: "x" } })
+      .catch((error: unknown) => error);
+
+    expect(refused).toMatchObject({ statusCode: 401 });
+    expect(duplicate).toMatchObject({ code: "P2002" });
+    expect(databaseUnavailable(refused)).toBeUndefined();
+    expect(databaseUnavailable(duplicate)).toBeUndefined();
+  });
+});
