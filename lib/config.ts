@@ -53,21 +53,43 @@ async function readSecretString(arn: string): Promise<string> {
 
 const SECRET_ARN_PREFIX = "arn:aws:secretsmanager:";
 
+/** JSON.parse, or undefined for text that is not JSON: its own error quotes the text, here a secret. */
+function parsedJson(text: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The value a Secrets Manager string holds: the string itself, or the `jsonKey` field of a JSON
+ * object. Any other JSON (a quoted string, an array, a number) is refused, not guessed at.
+ * `secret` names the secret in messages, which never show any of its content.
+ */
+function valueOfSecretString(raw: string, jsonKey: string, secret: string): string {
+  const json = parsedJson(raw);
+  if (!json) {
+    if (raw.trimStart().startsWith("{")) throw new ConfigError(`${secret} starts with "{" but is not valid JSON`);
+    return raw;
+  }
+  if (typeof json.value !== "object" || json.value === null || Array.isArray(json.value)) {
+    throw new ConfigError(`${secret} is JSON but not an object: store the value itself, or an object with a "${jsonKey}" field`);
+  }
+  const field: unknown = (json.value as Record<string, unknown>)[jsonKey];
+  if (typeof field !== "string" || field === "") throw new ConfigError(`${secret} has no string "${jsonKey}" field`);
+  return field;
+}
+
 /**
  * A secret from the environment variable `name`: either the value itself or the ARN of a
- * Secrets Manager secret whose string is the value, or JSON holding it under `jsonKey`.
+ * Secrets Manager secret whose string is the value, or a JSON object holding it under `jsonKey`.
  */
 async function resolveSecret(name: string, jsonKey: string): Promise<string> {
   const value = process.env[name];
   if (!value) throw new ConfigError(`${name} environment variable is not set`);
   if (!value.startsWith(SECRET_ARN_PREFIX)) return value;
-  const raw = await readSecretString(value);
-  if (!raw.trimStart().startsWith("{")) return raw;
-  const field: unknown = (JSON.parse(raw) as Record<string, unknown>)[jsonKey];
-  if (typeof field !== "string" || field === "") {
-    throw new ConfigError(`the secret named by ${name} has no string "${jsonKey}" field`);
-  }
-  return field;
+  return valueOfSecretString(await readSecretString(value), jsonKey, `the secret named by ${name} (${value})`);
 }
 
 interface Memoized<T> {
