@@ -54,7 +54,7 @@ function summary(error: unknown): string {
 try {
   await applyMigrations({ databaseUrl: database.url, migrationsDir: resolve("prisma/migrations") });
   await queryAt(database.url, `CREATE USER '${probeUser}'@'%' IDENTIFIED BY '${probePassword}' WITH MAX_USER_CONNECTIONS 1`);
-  await queryAt(database.url, `GRANT SELECT ON \`${database.name}\`.* TO '${probeUser}'@'%'`);
+  await queryAt(database.url, `GRANT SELECT, INSERT, UPDATE, DELETE ON \`${database.name}\`.* TO '${probeUser}'@'%'`);
   const asProbeUser = (password: string) =>
     withAddress(database.url, (url) => ((url.username = probeUser), (url.password = password)));
   const { signIn } = await import("../lib/sessions/signin.ts");
