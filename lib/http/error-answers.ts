@@ -1,16 +1,25 @@
 import type middy from "@middy/core";
 import type { APIGatewayProxyResult } from "aws-lambda";
-import { ApiError } from "../errors.ts";
+import { databaseUnavailable } from "../db/unavailable.ts";
+import { ApiError, ServiceUnavailableError } from "../errors.ts";
 import { logger } from "../logger.ts";
 import { json } from "./responses.ts";
 
 // The one place errors become answers: an ApiError (thrown by lib/ or the body reader) is a 4xx
-// whose message the client may read; anything else is logged with its cause and answered with a
-// generic 500 that carries nothing of it. No 4xx is logged: it is the client's mistake, not ours.
+// whose message the client may read; a database that is away or refuses us is a 503 (the client
+// may try again); anything else is a generic 500. Both are logged with their cause, and neither
+// answer carries anything of it. No 4xx is logged: it is the client's mistake, not ours.
 
 const INTERNAL_ERROR = { message: "Internal server error" };
 
 export function answerFor(error: unknown): APIGatewayProxyResult {
+  const unavailable = databaseUnavailable(error);
+  if (unavailable) {
+    // The cause in words (connection refused, access denied, …), its code and the driver's message
+    // with any credentials cut out: what an operator needs, and nothing secret.
+    logger.error("Database unavailable", { ...unavailable });
+    return answerFor(new ServiceUnavailableError());
+  }
   if (error instanceof ApiError) {
     const body = error.errors ? { message: error.message, errors: error.errors } : { message: error.message };
     return json(error.statusCode, body, { headers: error.headers });

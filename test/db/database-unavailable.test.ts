@@ -1,3 +1,4 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
@@ -5,6 +6,7 @@ import { hashPassword } from "../../lib/auth/passwords.ts";
 import { parseDatabaseUrl } from "../../lib/db/database-url.ts";
 import { databaseUnavailable } from "../../lib/db/unavailable.ts";
 import { query } from "../support/db-query.ts";
+import { httpEvent, lambdaContext } from "../support/lambda-events.ts";
 import { startTcpProxy, urlThroughProxy, type TcpProxy } from "../support/tcp-proxy.ts";
 
 // Signin, a real use case, with the database away, refusing the login or never answering: it
@@ -232,5 +234,48 @@ describe("errors that are not about reaching the database", () => {
     expect(duplicate).toMatchObject({ code: "P2002" });
     expect(databaseUnavailable(refused)).toBeUndefined();
     expect(databaseUnavailable(duplicate)).toBeUndefined();
+  });
+});
+
+describe("the signin route with its database away", () => {
+  it("answers a JSON 503 within the budget and logs one line with the cause; the next request after the database returns succeeds", async () => {
+    // Prepare: a cold signin handler whose database is behind a closed port; stderr captured.
+    const proxy = await proxyToRunDatabase();
+    await proxy.close();
+    process.env.DATABASE_URL = urlThroughProxy(RUN_URL, proxy);
+    vi.resetModules();
+    const { handler } = await import("../../functions/signin.ts");
+    const { disconnectPrisma } = await import("../../lib/db/client.ts");
+    containers.push({ signIn: undefined as never, getPrisma: undefined as never, disconnect: disconnectPrisma });
+    const signin = handler as unknown as (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+    // A new event per call: the chain replaces an event's body with the parsed one.
+    const event = () => httpEvent({ method: "POST", path: "/api/auth/signin", body: user, headers: { Origin: "https://elsewhere.example" } });
+    const logged: string[] = [];
+    vi.spyOn(process.stderr, "write").mockImplementation((chunk) => (logged.push(String(chunk)), true));
+    // Act
+    const started = performance.now();
+    const answer = await signin(event(), lambdaContext("signin"));
+    const ms = performance.now() - started;
+    // Assess
+    expect(answer.statusCode).toBe(503);
+    expect(JSON.parse(answer.body)).toEqual({ message: "Service temporarily unavailable" });
+    expect(answer.headers).toMatchObject({ "Content-Type": "application/json", Vary: "Origin", "X-Content-Type-Options": "nosniff" });
+    expect(ms).toBeLessThan(BUDGET_MS);
+    const lines = logged.join("").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: "ERROR",
+        message: "Database unavailable",
+        cause: "connection refused",
+        code: "ECONNREFUSED",
+        route: "POST /api/auth/signin",
+        function_request_id: "aws-request-1",
+      }),
+    ]);
+    expect(logged.join("")).not.toContain(user.password);
+    // The database returns: the same module instance answers without a cold start.
+    await proxy.forward();
+    const again = await signin(event(), lambdaContext("signin"));
+    expect([again.statusCode, logged.slice(1)]).toEqual([200, []]);
   });
 });
