@@ -275,6 +275,23 @@ describe("headers", () => {
   });
 });
 
+describe("what answers carry", () => {
+  it("no route but signin and refresh answers a token, and none a hash or a password", async () => {
+    const { account, session } = await signedUp("bodies");
+    const answers = [
+      await signUp(newAccount("bodies_new")),
+      await call("/api/auth/me", { token: session.accessToken }),
+      await call("/api/auth/signin", { body: { username: account.username, password: "wrong-password" } }),
+      await call("/api/auth/signup", { body: { ...account, email: "other@example.com" } }),
+      await call("/api/auth/password", { body: { currentPassword: account.password, newPassword: account.password }, token: session.accessToken }),
+      await call("/api/test/user", { token: session.accessToken }),
+    ];
+    for (const answer of answers) {
+      expect(leakedSecretKinds(answer.text, { password: account.password, "refresh token": session.refreshToken })).toEqual([]);
+    }
+  });
+});
+
 describe("what the handlers log", () => {
   it("is JSON lines with level, request id, route and cold-start flag, and no credential", async () => {
     // A refresh token used twice makes the refresh handler log a warning.
