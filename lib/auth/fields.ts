@@ -12,9 +12,8 @@ const USERNAME_CHARACTERS = "^[A-Za-z0-9_.-]+$";
 /** A name for new accounts: `...` or `-x-` would be a poor name to show and to type. */
 export const usernameField = {
   type: "string",
-  minLength: 3,
-  maxLength: 32,
-  allOf: [{ pattern: USERNAME_CHARACTERS }, { pattern: "^[A-Za-z0-9](.*[A-Za-z0-9])?$" }],
+  // In allOf, in this order, so that the first problem said is the length ("" is too short).
+  allOf: [{ minLength: 3, maxLength: 32 }, { pattern: USERNAME_CHARACTERS }, { pattern: "^[A-Za-z0-9](.*[A-Za-z0-9])?$" }],
 } as const;
 /**
  * A name to look up (signin, promote): the rules accounts were made under before names had to
@@ -25,8 +24,9 @@ export const emailField = { type: "string", maxLength: 254, format: "email" } as
 
 /** C0 controls, DEL and C1 controls: none can be typed, and C implementations of bcrypt stop at NUL. */
 const NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$";
-// The upper bound in bytes (bcrypt's 72) is checked in lib/auth/passwords.ts: JSON Schema counts characters.
-export const newPasswordField = { type: "string", minLength: MIN_PASSWORD_LENGTH, pattern: NO_CONTROL_CHARACTERS } as const;
+// Both bounds (8 characters, bcrypt's 72 bytes) are checked in lib/auth/passwords.ts on the NFKC form
+// that is hashed: JSON Schema sees only the form sent, where "ﬁﬁﬁﬁ" is 4 characters of "fifififi".
+export const newPasswordField = { type: "string", minLength: 1, pattern: NO_CONTROL_CHARACTERS } as const;
 /** A password to compare, not to store: any non-empty string, bounded so bcrypt's input stays small. */
 export const presentedPasswordField = { type: "string", minLength: 1, maxLength: 1024, pattern: NO_CONTROL_CHARACTERS } as const;
 export const roleNamesField = {

@@ -21,6 +21,8 @@ export function fitsBcrypt(password: string): boolean {
 // General category Cc: C0 (U+0000–U+001F), DEL (U+007F) and C1 (U+0080–U+009F). NFKC neither
 // adds nor removes one, so the raw and the normalized form agree on this.
 const CONTROL_CHARACTER = /\p{Cc}/u;
+/** With the u flag, a well-formed pair is one code point: only a lone surrogate is in Cs. */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 function invalidPassword(field: string, message: string): ValidationError {
   return invalidFields([{ field, message }]);
@@ -51,14 +53,18 @@ export function assertStorablePassword(password: string, field = "password"): vo
   if (password.includes("\uFFFD")) {
     throw invalidPassword(field, "must be valid UTF-8 text (it holds U+FFFD, the mark of a byte that was not)");
   }
+  // A lone surrogate (JSON's "\ud800") has no UTF-8 form: bcryptjs would hash bytes no other
+  // implementation makes from that password.
+  if (LONE_SURROGATE.test(password)) throw invalidPassword(field, "must be valid Unicode text (it holds half of a surrogate pair)");
   const normalized = normalizePassword(password);
   if (!fitsBcrypt(normalized)) {
     const form = normalized === password ? "" : " once Unicode-normalized (NFKC)";
     throw invalidPassword(field, `must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8${form}`);
   }
-  // Counted in code points, as JSON Schema's minLength counts.
+  // Counted in code points of the normalized form (the schema cannot: "ﬁﬁﬁﬁ" is "fifififi").
   if ([...normalized].length < MIN_PASSWORD_LENGTH) {
-    throw invalidPassword(field, `must have at least ${MIN_PASSWORD_LENGTH} characters once Unicode-normalized (NFKC)`);
+    const form = normalized === password ? "" : " once Unicode-normalized (NFKC)";
+    throw invalidPassword(field, `must be at least ${MIN_PASSWORD_LENGTH} characters${form}`);
   }
 }
 

@@ -44,10 +44,11 @@ const STAGE_THROTTLE = { rate: 100, burst: 200 };
 const CREDENTIAL_THROTTLE = { rate: 10, burst: 20 };
 const CREDENTIAL_ROUTES = ["api/auth/signin", "api/auth/signup", "api/auth/password"];
 
-// API Gateway's own answers: the two fallbacks, and two with a status and message of their own.
+// API Gateway's own answers: the two fallbacks, and three with a status and message of their own.
 const GATEWAY_RESPONSES = [
   { type: "DEFAULT_4XX", statusCode: undefined, template: '{"message":$context.error.messageString}' },
   { type: "DEFAULT_5XX", statusCode: undefined, template: '{"message":$context.error.messageString}' },
+  { type: "UNAUTHORIZED", statusCode: "401", template: '{"message":"Invalid or expired token"}' },
   { type: "THROTTLED", statusCode: "429", template: '{"message":"Too many requests: slow down and try again in a few seconds"}' },
   { type: "REQUEST_TOO_LARGE", statusCode: "413", template: '{"message":"Request body must be at most 16 KB"}' },
 ];

@@ -131,8 +131,21 @@ describe("passwords", () => {
     it("refuses to store a password that holds fewer than 8 characters once normalized", async () => {
       const password = "e\u0301".repeat(4); // 8 code points as sent, "éééé" once normalized
       expect((await validationErrorOf(() => hashPassword(password))).errors).toEqual([
-        { field: "password", message: "must have at least 8 characters once Unicode-normalized (NFKC)" },
+        { field: "password", message: "must be at least 8 characters once Unicode-normalized (NFKC)" },
       ]);
+    });
+
+    it("stores a password that is 8 characters only once normalized, and says a short one is short", async () => {
+      const hash = await hashPassword("ﬁﬁﬁﬁ"); // 4 characters as sent, "fifififi" once normalized
+      expect(await verifyPassword("fifififi", hash)).toBe(true);
+      expect((await validationErrorOf(() => hashPassword("seven-7"))).message).toBe("Password must be at least 8 characters");
+    });
+
+    it("refuses a lone surrogate, which has no UTF-8 form", async () => {
+      expect((await validationErrorOf(() => hashPassword("abcdefgh\ud800"))).errors).toEqual([
+        { field: "password", message: "must be valid Unicode text (it holds half of a surrogate pair)" },
+      ]);
+      expect(await hashPassword("abcdefgh\ud83d\ude00")).toMatch(/^\$2b\$/);
     });
   });
 
