@@ -42,8 +42,22 @@ export interface RouteSpec<Schema extends ObjectSchema | undefined, Source exten
 
 type Route<Body, Source> = middy.MiddyfiedHandler<RouteEvent<Body, Source>, APIGatewayProxyResult>;
 
-/** Answers differ by Origin (CORS), also when it is refused: caches must not mix them up. */
-const CORS_VARY = "Origin";
+/**
+ * Answers differ by Origin (CORS), also when it is refused: caches must not mix them up. middy's
+ * CORS adds `Vary: Origin` only when it reflects an origin (and its `vary` option would then say
+ * it twice), so this runs after it and adds it where it is missing.
+ */
+function varyOnOrigin(response: APIGatewayProxyResult | null | undefined): void {
+  if (!response) return;
+  const headers = (response.headers ??= {});
+  const vary = String(headers.Vary ?? "");
+  if (!/\borigin\b/i.test(vary)) headers.Vary = vary ? `${vary}, Origin` : "Origin";
+}
+
+const varyOnOriginMiddleware: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> = {
+  after: ({ response }) => varyOnOrigin(response),
+  onError: ({ response }) => varyOnOrigin(response),
+};
 
 /** Log lines name the route: `POST /api/auth/signin`. */
 const routeLogKey: middy.MiddlewareObj<APIGatewayProxyEvent> = {
@@ -75,7 +89,8 @@ export function httpRoute<
     .use(routeLogKey)
     .use(httpHeaderNormalizer())
     .use(httpSecurityHeaders())
-    .use(httpCors({ origins: corsOrigins(), vary: CORS_VARY, exposeHeaders: "Retry-After" }));
+    .use(varyOnOriginMiddleware)
+    .use(httpCors({ origins: corsOrigins(), exposeHeaders: "Retry-After" }));
   // A role with no caller to judge would guard nothing: such a route is a programming error.
   if (spec.role && !spec.caller) throw new Error("httpRoute: a route that needs a role needs a caller source");
   if (spec.caller) chain.use(identifyCaller(spec.caller, spec.role));

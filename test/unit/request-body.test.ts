@@ -184,4 +184,10 @@ describe("every answer's headers", () => {
     expect(answer.headers).toMatchObject({ Vary: "Origin", "X-Content-Type-Options": "nosniff" });
     expect(answer.headers?.["Access-Control-Allow-Origin"]).toBeUndefined();
   });
+
+  it("say Vary: Origin once when the origin is allowed and reflected", async () => {
+    const event = httpEvent({ method: "POST", rawBody: JSON.stringify(valid), headers: { ...JSON_TYPE, Origin: "http://localhost:8081" } });
+    const answer = await (formRoute as unknown as RawRoute)(event, lambdaContext());
+    expect(answer.headers).toMatchObject({ Vary: "Origin", "Access-Control-Allow-Origin": "http://localhost:8081" });
+  });
 });
