@@ -100,9 +100,7 @@ export class TooManyRequestsError extends ApiError {
 
 /** 503: the database cannot serve now (see lib/db/unavailable.ts); the client may try again later. */
 export class ServiceUnavailableError extends ApiError {
-  /** `options.cause` says why, for the log: e.g. databaseUnavailable()'s answer. */
-  constructor(options?: ErrorOptions) {
+  constructor() {
     super(503, "Service temporarily unavailable");
-    if (options) this.cause = options.cause;
   }
 }

@@ -12,7 +12,7 @@ import { json } from "./responses.ts";
 
 const INTERNAL_ERROR = { message: "Internal server error" };
 
-export function answerFor(error: unknown): APIGatewayProxyResult {
+function answerFor(error: unknown): APIGatewayProxyResult {
   const unavailable = databaseUnavailable(error);
   if (unavailable) {
     // The cause in words (connection refused, access denied, …), its code and the driver's message
