@@ -24,18 +24,20 @@ export interface BodyOptions {
   forms?: boolean;
 }
 
+// Made only when thrown: an error captures a stack, work a request that passes should not pay for.
+const tooLarge = () => new PayloadTooLargeError(`Request body must be at most ${MAX_BODY_BYTES / 1024} KB`);
+
 /** The body as text, refused with 413 when it is over MAX_BODY_BYTES, before anything decodes it. */
 function bodyText(event: APIGatewayProxyEvent): string {
   const raw = event.body ?? "";
-  const tooLarge = new PayloadTooLargeError(`Request body must be at most ${MAX_BODY_BYTES / 1024} KB`);
   if (event.isBase64Encoded) {
-    if (raw.length > Math.ceil(MAX_BODY_BYTES / 3) * 4) throw tooLarge;
+    if (raw.length > Math.ceil(MAX_BODY_BYTES / 3) * 4) throw tooLarge();
     const bytes = Buffer.from(raw, "base64");
-    if (bytes.length > MAX_BODY_BYTES) throw tooLarge;
+    if (bytes.length > MAX_BODY_BYTES) throw tooLarge();
     return bytes.toString("utf8");
   }
   // Every character is at least one byte, so a long string is refused without counting bytes.
-  if (raw.length > MAX_BODY_BYTES || Buffer.byteLength(raw, "utf8") > MAX_BODY_BYTES) throw tooLarge;
+  if (raw.length > MAX_BODY_BYTES || Buffer.byteLength(raw, "utf8") > MAX_BODY_BYTES) throw tooLarge();
   return raw;
 }
 
@@ -43,15 +45,15 @@ type MediaType = typeof JSON_TYPE | typeof FORM_TYPE;
 
 function mediaTypeOf(header: string | undefined, options: BodyOptions): MediaType {
   const accepted: MediaType[] = options.forms ? [JSON_TYPE, FORM_TYPE] : [JSON_TYPE];
-  const refusal = new UnsupportedMediaTypeError(`Content-Type must be ${accepted.join(" or ")}`);
+  const refusal = () => new UnsupportedMediaTypeError(`Content-Type must be ${accepted.join(" or ")}`);
   let type: MIMEType;
   try {
     type = new MIMEType(header ?? "");
   } catch {
-    throw refusal;
+    throw refusal();
   }
   const essence = accepted.find((candidate) => candidate === type.essence);
-  if (!essence) throw refusal;
+  if (!essence) throw refusal();
   const charset = type.params.get("charset");
   if (charset !== null && !/^utf-?8$/i.test(charset)) {
     throw new UnsupportedMediaTypeError(`Request body must be UTF-8 (charset=utf-8), not ${charset.slice(0, 32)}`);

@@ -27,7 +27,8 @@ interface Container {
   disconnect(): Promise<void>;
 }
 
-const containers: Container[] = [];
+/** Whatever a test loaded, closed after the file: containers and handlers' module instances. */
+const containers: Pick<Container, "disconnect">[] = [];
 const proxies: TcpProxy[] = [];
 const user = { username: `faults_${randomBytes(4).toString("hex")}`, password: "the-right-password" };
 
@@ -246,7 +247,7 @@ describe("the signin route with its database away", () => {
     vi.resetModules();
     const { handler } = await import("../../functions/signin.ts");
     const { disconnectPrisma } = await import("../../lib/db/client.ts");
-    containers.push({ signIn: undefined as never, getPrisma: undefined as never, disconnect: disconnectPrisma });
+    containers.push({ disconnect: disconnectPrisma });
     const signin = handler as unknown as (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
     // A new event per call: the chain replaces an event's body with the parsed one.
     const event = () => httpEvent({ method: "POST", path: "/api/auth/signin", body: user, headers: { Origin: "https://elsewhere.example" } });
