@@ -1,0 +1,131 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import JSZip from "jszip";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// The artifacts `sls package` makes do not depend on what ran before it in the working tree, and
+// the local stage cannot be packaged or deployed.
+
+interface Run {
+  code: number;
+  output: string;
+}
+
+/** Runs the project's `sls` with `args`; never with AWS credentials, so nothing can be deployed. */
+function sls(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const noCredentials = {
+    AWS_ACCESS_KEY_ID: "",
+    AWS_SECRET_ACCESS_KEY: "",
+    AWS_SESSION_TOKEN: "",
+    AWS_PROFILE: "",
+    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent",
+    AWS_CONFIG_FILE: "/nonexistent",
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ["node_modules/osls/bin/serverless.js", ...args],
+      { env: { ...process.env, CORS_ORIGINS: "https://app.example.com", ...env, ...noCredentials }, timeout: 170_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) || 1 : 0, output: `${stdout}\n${stderr}` }),
+    );
+    // `sls invoke` reads an event from a piped stdin until it closes.
+    child.stdin?.end();
+  });
+}
+
+async function packageProd(workFolder: string, packageDir: string): Promise<void> {
+  const run = await sls(["package", "--stage", "prod", "--package", packageDir], { ESBUILD_WORK_FOLDER: workFolder });
+  if (run.code !== 0) throw new Error(`sls package failed:\n${run.output}`);
+}
+
+function zipsOf(packageDir: string): string[] {
+  return readdirSync(packageDir)
+    .filter((name) => name.endsWith(".zip"))
+    .sort();
+}
+
+/** The handler files of a zip: the bundles under functions/, whatever their extension. */
+async function handlerFiles(zipPath: string): Promise<string[]> {
+  const zip = await JSZip.loadAsync(readFileSync(zipPath));
+  return Object.keys(zip.files).filter((name) => /^functions\/.+\.(js|mjs|cjs)$/.test(name));
+}
+
+const workFolder = `.esbuild-test-reproducible-${process.pid}`;
+const scratch = mkdtempSync(join(tmpdir(), "auth-api-reproducible-"));
+const cleanPackage = join(scratch, "clean");
+
+beforeAll(async () => {
+  await packageProd(workFolder, cleanPackage);
+}, 180_000);
+
+afterAll(() => {
+  rmSync(workFolder, { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe("sls package", () => {
+  it("makes the same zips after a local run as from a clean tree, and leaves the local run's bundles alone", async () => {
+    // Prepare: a local run, as `npm start` or `sls invoke local` leaves it.
+    const local = await sls(["invoke", "local", "--stage", "dev", "-f", "publicBoard"], {
+      ESBUILD_WORK_FOLDER: workFolder,
+      JWT_SECRET: "a-local-secret-for-this-test-only-0123456789",
+    });
+    expect(local.output).toContain("Public Content.");
+    const localBundles = readdirSync(join(workFolder, "dev", ".build", "functions"));
+    expect(localBundles).toContain("boards.js");
+
+    // Act
+    const afterLocalRun = join(scratch, "after-local-run");
+    await packageProd(workFolder, afterLocalRun);
+
+    // Assess
+    expect(zipsOf(afterLocalRun)).toEqual(zipsOf(cleanPackage));
+    for (const zip of zipsOf(cleanPackage)) {
+      expect(readFileSync(join(afterLocalRun, zip)).equals(readFileSync(join(cleanPackage, zip))), zip).toBe(true);
+    }
+    // A server started by `npm start` still has the bundles it serves.
+    expect(readdirSync(join(workFolder, "dev", ".build", "functions"))).toEqual(localBundles);
+  }, 180_000);
+
+  it("ships exactly one handler file per zip, even with stale bundles in its own work folder", async () => {
+    // Prepare: what one shared work folder held before, the dev stage's `.js` next to where the
+    // prod build goes (also what a failed package or a renamed function leaves).
+    const stale = join(workFolder, "prod", ".build", "functions");
+    mkdirSync(stale, { recursive: true });
+    for (const name of ["boards.js", "signin.js", "authorizer.cjs"]) {
+      writeFileSync(join(stale, name), 'export const handler = async () => "stale build";\n');
+    }
+
+    // Act
+    const withStale = join(scratch, "with-stale");
+    await packageProd(workFolder, withStale);
+
+    // Assess
+    for (const zip of zipsOf(withStale)) {
+      const files = await handlerFiles(join(withStale, zip));
+      expect(files, zip).toHaveLength(1);
+      expect(files[0], zip).toMatch(/\.mjs$/);
+      expect(readFileSync(join(withStale, zip)).equals(readFileSync(join(cleanPackage, zip))), zip).toBe(true);
+    }
+  }, 180_000);
+});
+
+describe("the local stage", () => {
+  const devPackage = join(scratch, "dev-package");
+  it.each([
+    ["sls package --stage dev", ["package", "--stage", "dev", "--package", devPackage]],
+    ["sls deploy --stage dev", ["deploy", "--stage", "dev"]],
+    ["sls deploy, whose default stage is dev", ["deploy"]],
+    // Deploys a package made earlier, without packaging.
+    ["sls deploy --stage dev --package <dir>", ["deploy", "--stage", "dev", "--package", cleanPackage]],
+  ])("refuses %s, naming the way to deploy", async (_, args) => {
+    const run = await sls(args, { ESBUILD_WORK_FOLDER: workFolder });
+    expect(run.code).not.toBe(0);
+    expect(run.output).toContain('The "dev" stage is the local one');
+    expect(run.output).toContain("sls deploy --stage staging");
+    expect(existsSync(devPackage)).toBe(false);
+  });
+});
