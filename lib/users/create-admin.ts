@@ -1,4 +1,4 @@
-import { hashPassword } from "../auth/passwords.ts";
+import { hashPassword, verifyPassword } from "../auth/passwords.ts";
 import { toTutorialRoleName } from "../auth/roles.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { assertValidInput, compileInputCheck } from "../validation.ts";
@@ -9,6 +9,8 @@ import { adminSchema, newUsernameSchema, type AdminInput } from "./schemas.ts";
 // account someone else signed up under a look-alike name is never promoted by mistake:
 //   create:  {"username", "email", "password"}  fails if any account holds that name or email
 //   promote: {"username", "promote": true}      the account whose name matches exactly
+// Both are idempotent, so a deploy script may run them every time: repeating a call that
+// succeeded changes nothing and answers "unchanged".
 
 export interface AdminResult {
   id: number;
@@ -16,7 +18,7 @@ export interface AdminResult {
   email: string;
   /** As every answer shows them: ROLE_USER, … */
   roles: string[];
-  action: "created" | "promoted";
+  action: "created" | "promoted" | "unchanged";
 }
 
 const checkAdminInput = compileInputCheck(adminSchema);
@@ -29,18 +31,31 @@ function result(user: StoredUser, action: AdminResult["action"]): AdminResult {
   return { id: user.id, username: user.username, email: user.email, roles: user.roles.map(toTutorialRoleName), action };
 }
 
+/**
+ * A create that conflicts is a repeat when exactly this username is already an admin with this
+ * email and password: "unchanged". The same admin with another email or password is refused
+ * (nothing is overwritten); any other holder of the name or email is someone else's account.
+ */
+async function repeatedCreate(username: string, email: string, password: string, conflict: ConflictError): Promise<AdminResult> {
+  const existing = await findUserByUsername(username);
+  if (existing && existing.username === username && existing.roles.includes("admin")) {
+    const sameEmail = existing.email.toLowerCase() === email.toLowerCase();
+    if (sameEmail && (await verifyPassword(password, existing.passwordHash))) return result(existing, "unchanged");
+    throw new ConflictError(`'${username}' is already an admin, with another email or password: nothing was changed`);
+  }
+  throw new ConflictError(
+    `${conflict.message} (usernames and emails compare ignoring case), so no admin was created. To make that existing account admin, run createAdmin with its exact username and promote: true`,
+    conflict.errors,
+  );
+}
+
 async function create(username: string, email: string, password: string): Promise<AdminResult> {
   assertValidInput(checkNewUsername, { username });
   try {
     const user = await createUser({ username, email, passwordHash: await hashPassword(password), roles: ["user", "admin"] });
     return result(user, "created");
   } catch (error) {
-    if (error instanceof ConflictError) {
-      throw new ConflictError(
-        `${error.message} (usernames and emails compare ignoring case), so no admin was created. To make that existing account admin, run createAdmin with its exact username and promote: true`,
-        error.errors,
-      );
-    }
+    if (error instanceof ConflictError) return repeatedCreate(username, email, password, error);
     throw error;
   }
 }
@@ -52,6 +67,7 @@ async function promote(username: string): Promise<AdminResult> {
     const hint = existing ? ` (there is '${existing.username}', which differs in case; promote takes the exact name)` : "";
     throw new NotFoundError(`No account is named exactly '${username}'${hint}`);
   }
+  if (existing.roles.includes("admin")) return result(existing, "unchanged");
   return result(await grantRole(existing.id, "admin"), "promoted");
 }
 

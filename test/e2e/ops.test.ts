@@ -71,6 +71,27 @@ describe("ops", () => {
     expect(await countUsersLike({ username: input.username })).toBe(0);
   }, 180_000);
 
+  it("createAdmin is idempotent: a repeat answers unchanged; the same name with another password changes nothing", async () => {
+    // Prepare
+    const admin = newAccount("again");
+    const first = printedJson<{ id: number; action: string }>(await invokeLocal("createAdmin", admin));
+    expect(first.action).toBe("created");
+
+    // Act
+    const repeated = printedJson<{ id: number; roles: string[]; action: string }>(await invokeLocal("createAdmin", admin));
+    const otherPassword = await invokeLocal("createAdmin", { ...admin, password: "Another-Pw-9876" });
+    const promotedAgain = printedJson<{ id: number; action: string }>(await invokeLocal("createAdmin", { username: admin.username, promote: true }));
+
+    // Assess
+    expect(repeated).toMatchObject({ id: first.id, roles: ["ROLE_USER", "ROLE_MODERATOR", "ROLE_ADMIN"], action: "unchanged" });
+    expect(otherPassword.code).not.toBe(0);
+    expect(`${otherPassword.stdout}${otherPassword.stderr}`).toContain(`'${admin.username}' is already an admin, with another email or password: nothing was changed`);
+    expect(`${otherPassword.stdout}${otherPassword.stderr}`).not.toContain("Another-Pw-9876");
+    expect(promotedAgain).toMatchObject({ id: first.id, action: "unchanged" });
+    expect((await signIn(admin)).roles).toEqual(["ROLE_USER", "ROLE_MODERATOR", "ROLE_ADMIN"]);
+    expect(await countUsersLike(admin)).toBe(1);
+  }, 180_000);
+
   it("createAdmin refuses to create and promote in one call", async () => {
     const result = await invokeLocal("createAdmin", { ...newAccount("both"), promote: true });
     expect(result.code).not.toBe(0);
