@@ -130,6 +130,21 @@ function checkedCurrentKey(key: string): string {
   return key;
 }
 
+/**
+ * The previous key, if that version could be one. A value stored by mistake (malformed, too
+ * short) that a rotation then replaced is left out, rather than failing every token until the
+ * next rotation: only the tokens it signed are refused.
+ */
+function previousKeyIn(text: string | undefined, described: string): string | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const key = jwtKeyIn(text, described);
+    return isLongEnough(key) ? key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function loadJwtKeys(): Promise<JwtKeys> {
   const source = secretSource("JWT_SECRET");
   if ("value" in source) return { current: checkedCurrentKey(source.value) };
@@ -137,13 +152,8 @@ async function loadJwtKeys(): Promise<JwtKeys> {
     readCurrentSecret(source.arn).catch(unreadable("JWT_SECRET", source.arn)),
     readPreviousSecret(source.arn).catch(unreadable("JWT_SECRET", source.arn)),
   ]);
-  const previousKey = previous === undefined ? undefined : jwtKeyIn(previous, `the previous version of ${source.described}`);
-  return {
-    current: checkedCurrentKey(jwtKeyIn(current, source.described)),
-    // A previous key too short to be a key again (stored by mistake, then replaced) is left out:
-    // the tokens it signed are refused, rather than every token while the mistake is AWSPREVIOUS.
-    ...(previousKey !== undefined && isLongEnough(previousKey) && { previous: previousKey }),
-  };
+  const previousKey = previousKeyIn(previous, source.described);
+  return { current: checkedCurrentKey(jwtKeyIn(current, source.described)), ...(previousKey !== undefined && { previous: previousKey }) };
 }
 
 const jwtKeys = expiring(loadJwtKeys, maxAgeMs);

@@ -28,7 +28,7 @@ function secretsManager(): Promise<Sdk> {
 async function readSecretVersion(arn: string, versionStage: VersionStage): Promise<string> {
   const { client, GetSecretValueCommand } = await secretsManager();
   const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: arn, VersionStage: versionStage }));
-  if (SecretString === undefined) throw new Error(`secret ${arn} has no string value at ${versionStage}`);
+  if (SecretString === undefined) throw new Error(`no string value (SecretString) at ${versionStage}`);
   return SecretString;
 }
 

@@ -172,9 +172,13 @@ describe("JWT_SECRET", () => {
     expect(await getJwtKeys()).toEqual({ current: "c".repeat(64), previous: "b".repeat(64) });
   });
 
-  it("leaves out a previous version too short to be a key", async () => {
+  it.each([
+    ["too short to be a key", "too-short"],
+    ["malformed", '{"secret": Pz7qK9wXhunter2hunter2hunter2hunter2}'],
+    ["JSON without a secret field", JSON.stringify({ key: "k".repeat(64) })],
+  ])("leaves out a previous version %s, which a rotation replaced", async (_case, mistake) => {
     process.env.JWT_SECRET = JWT_ARN;
-    putSecretValue(JWT_ARN, "too-short");
+    putSecretValue(JWT_ARN, mistake);
     putSecretValue(JWT_ARN, KEY);
     expect(await getJwtKeys()).toEqual({ current: KEY });
   });
@@ -187,12 +191,12 @@ describe("JWT_SECRET", () => {
     expect(showsPartOf(printed, "Pz7qK9wX-short")).toBe(false);
   });
 
-  it("names the previous version when it is malformed, showing none of it", async () => {
+  it("refuses a current version that is malformed, showing none of it", async () => {
     process.env.JWT_SECRET = JWT_ARN;
-    putSecretValue(JWT_ARN, '{"secret": Pz7qK9wXhunter2hunter2hunter2hunter2}');
     putSecretValue(JWT_ARN, KEY);
+    putSecretValue(JWT_ARN, '{"secret": Pz7qK9wXhunter2hunter2hunter2hunter2}');
     const { error, printed } = await failureOf(getJwtKeys());
-    expect(error).toEqual(new ConfigError(`the previous version of the secret named by JWT_SECRET (${JWT_ARN}) starts with "{" but is not valid JSON`));
+    expect(error).toEqual(new ConfigError(`the secret named by JWT_SECRET (${JWT_ARN}) starts with "{" but is not valid JSON`));
     expect(showsPartOf(printed, "Pz7qK9wXhunter2hunter2hunter2hunter2")).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
+import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { beforeEach, describe, expect, it } from "vitest";
 import { expiring, readCurrentSecret, readPreviousSecret } from "../../lib/secrets.ts";
-import { failNextRead, getSecretValueCalls, putSecretValue, resetSecretsManager } from "../support/secrets-manager.ts";
+import { failNextRead, getSecretValueCalls, putSecretValue, resetSecretsManager, secretsManagerMock } from "../support/secrets-manager.ts";
 
 // The loader under lib/config.ts: Secrets Manager by version stage, and a value kept for a while.
 
@@ -93,5 +94,10 @@ describe("reading Secrets Manager", () => {
     putSecretValue(ARN, "first");
     failNextRead(Object.assign(new Error("User is not authorized to perform: secretsmanager:GetSecretValue"), { name: "AccessDeniedException" }));
     await expect(readPreviousSecret(ARN)).rejects.toThrow(/not authorized/);
+  });
+
+  it("refuses a binary secret: every secret here is a string", async () => {
+    secretsManagerMock.on(GetSecretValueCommand).resolves({ ARN, SecretBinary: new Uint8Array([1, 2, 3]) });
+    await expect(readCurrentSecret(ARN)).rejects.toThrow("no string value (SecretString) at AWSCURRENT");
   });
 });
