@@ -1,11 +1,13 @@
 import jwt from "jsonwebtoken";
-import { getJwtSecret, getSettings } from "../config.ts";
+import { getSettings } from "../config.ts";
 import { UnauthorizedError } from "../errors.ts";
+import { signingKey, verificationKey } from "./key-ring.ts";
 import { isRoleName, type RoleName } from "./roles.ts";
 
-// HS256 access tokens. Verification pins the algorithm (no "none", no RS/HS confusion), checks
-// issuer, audience and expiry, and then what jsonwebtoken leaves optional: exp and iat must be
-// there, and sub must be written the one way signAccessToken writes it.
+// HS256 access tokens. The header's `kid` names the key (lib/auth/key-ring.ts). Verification pins
+// the algorithm (no "none", no RS/HS confusion), checks issuer, audience and expiry, and then
+// what jsonwebtoken leaves optional: exp and iat must be there, and sub must be written the one
+// way signAccessToken writes it.
 
 const ALGORITHM = "HS256";
 
@@ -40,8 +42,10 @@ export async function signAccessToken(claims: AccessTokenClaims, maxSeconds = In
   const settings = getSettings();
   const { jwtIssuer, jwtAudience } = settings;
   const accessTokenTtlSeconds = Math.max(1, Math.min(settings.accessTokenTtlSeconds, maxSeconds));
-  const accessToken = jwt.sign({ username: claims.username, roles: claims.roles }, await getJwtSecret(), {
+  const { kid, key } = await signingKey();
+  const accessToken = jwt.sign({ username: claims.username, roles: claims.roles }, key, {
     algorithm: ALGORITHM,
+    keyid: kid,
     subject: String(claims.userId),
     issuer: jwtIssuer,
     audience: jwtAudience,
@@ -75,11 +79,25 @@ function claimsOf(payload: jwt.JwtPayload): AccessTokenClaims | undefined {
   return { userId, username, roles };
 }
 
+/**
+ * The key id the token's header names: a string, undefined when there is none, null when the
+ * header cannot be read or its kid is not a string (such a token is refused).
+ */
+function headerKeyId(token: string): string | undefined | null {
+  const decoded = jwt.decode(token, { complete: true });
+  if (!decoded) return null;
+  const { kid } = decoded.header as { kid?: unknown };
+  if (kid === undefined) return undefined;
+  return typeof kid === "string" ? kid : null;
+}
+
 /** The token's claims, or UnauthorizedError for anything expired, forged, malformed or foreign. */
 export async function verifyAccessToken(token: string): Promise<AccessTokenClaims> {
   if (token.length > MAX_ACCESS_TOKEN_LENGTH) throw new UnauthorizedError(INVALID_TOKEN);
   const { jwtIssuer, jwtAudience } = getSettings();
-  const secret = await getJwtSecret();
+  const kid = headerKeyId(token);
+  const secret = kid === null ? undefined : await verificationKey(kid);
+  if (secret === undefined) throw new UnauthorizedError(INVALID_TOKEN);
   // One clock reading for jsonwebtoken's exp and nbf checks and our iat check.
   const nowSeconds = Math.floor(Date.now() / 1000);
   let payload: string | jwt.JwtPayload;

@@ -3,6 +3,7 @@ import { createPool, type Pool } from "mariadb";
 import { getDatabaseUrl } from "../config.ts";
 import { driverPoolUrl, type PoolSettings } from "./database-url.ts";
 import { PrismaClient } from "./generated/client.ts";
+import { databaseUnavailable } from "./unavailable.ts";
 
 // One client per container, created on first use and never disconnected per request.
 
@@ -42,8 +43,28 @@ async function connect(url: string): Promise<Connected> {
   return { pool, prisma: new PrismaClient({ adapter: new PrismaMariaDb(pool) }) };
 }
 
+/**
+ * Connects with DATABASE_URL as the container has it, or as its secret says now when that is
+ * refused. A rotated database password leaves connections already open working, but a new one
+ * with the old password is refused until the cached secret expires (SECRETS_MAX_AGE): read again,
+ * past the cache, and try once more if the secret changed.
+ */
+async function connectWithLatestSecret(): Promise<Connected> {
+  const url = await getDatabaseUrl();
+  try {
+    return await connect(url);
+  } catch (error) {
+    if (databaseUnavailable(error)?.cause !== "access denied") throw error;
+    // The refusal is what the caller should see (a 503, logged with its cause), also when Secrets
+    // Manager cannot be read just now.
+    const latest = await getDatabaseUrl({ maxAgeSeconds: 0 }).catch(() => url);
+    if (latest === url) throw error;
+    return connect(latest);
+  }
+}
+
 function open(): Promise<Connected> {
-  const pending = getDatabaseUrl().then(connect);
+  const pending = connectWithLatestSecret();
   // Forgotten when it fails, so that the next request tries again: the database may be back by then.
   pending.catch(() => {
     if (connected === pending) connected = undefined;

@@ -62,3 +62,37 @@ export function driverPoolUrl(url: string, settings: PoolSettings): string {
   if (!options.has("prepareCacheLength")) options.set("prepareCacheLength", "0");
   return parsed.toString();
 }
+
+/** A database address as Secrets Manager's RDS secrets give it: every part known. */
+export interface DatabaseAddressParts {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+}
+
+/**
+ * The `mysql://` URL of an address, parseDatabaseUrl's inverse. User, password and database name
+ * are percent-encoded whole (RDS passwords hold any punctuation): URL's own setters leave `%` as
+ * it is, so a password with `%41` in it would come back as `A`.
+ */
+export function formatDatabaseUrl({ host, port, user, password, database }: DatabaseAddressParts): string {
+  const hostPart = host.includes(":") ? `[${host}]` : host;
+  return `mysql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${hostPart}:${port}/${encodeURIComponent(database)}`;
+}
+
+/** `url` with its host, port or database name replaced by those given. */
+export function withAddress(url: string, parts: { host?: string; port?: number; database?: string }): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // URL's own error carries the input, password included.
+    throw new Error("DATABASE_URL is not a valid URL");
+  }
+  if (parts.host !== undefined) parsed.hostname = parts.host.includes(":") ? `[${parts.host}]` : parts.host;
+  if (parts.port !== undefined) parsed.port = String(parts.port);
+  if (parts.database !== undefined) parsed.pathname = `/${encodeURIComponent(parts.database)}`;
+  return parsed.toString();
+}

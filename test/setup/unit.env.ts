@@ -9,3 +9,7 @@ process.env.BCRYPT_COST = "4";
 delete process.env.DATABASE_URL;
 delete process.env.JWT_ISSUER;
 delete process.env.JWT_AUDIENCE;
+delete process.env.SECRETS_MAX_AGE;
+delete process.env.DATABASE_HOST;
+delete process.env.DATABASE_PORT;
+delete process.env.DATABASE_NAME;

@@ -2,9 +2,22 @@ import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { resetConfig } from "../../lib/config.ts";
 import { disconnectPrisma, getPrisma } from "../../lib/db/client.ts";
-import { driverPoolUrl } from "../../lib/db/database-url.ts";
+import { driverPoolUrl, formatDatabaseUrl, parseDatabaseUrl, withAddress } from "../../lib/db/database-url.ts";
 
-// DATABASE_URL as the mariadb driver's pool gets it, and what a URL it cannot read fails with.
+// DATABASE_URL as the mariadb driver's pool gets it, and what a URL it cannot read fails with;
+// the URL of an RDS secret's parts.
+
+interface DriverOptions {
+  user?: string;
+  password?: string;
+  host?: string;
+  port?: number;
+  database?: string;
+}
+// The driver's own URL reader, the one createPool(url) uses (an internal module, untyped).
+const { default: ConnectionOptions } = (await import("mariadb/lib/config/connection-options.js")) as unknown as {
+  default: { parse(url: string): DriverOptions };
+};
 
 const POOL = { connectionLimit: 1, connectTimeoutMs: 1_000, acquireTimeoutMs: 2_500 };
 const PASSWORD = "s3cret-Pa55word";
@@ -65,5 +78,37 @@ describe("driverPoolUrl", () => {
     // Assess
     expect(failure).toEqual(new Error("DATABASE_URL is not a connection string the mariadb driver can read"));
     expect(printed(failure)).not.toContain(PASSWORD);
+  });
+});
+
+describe("formatDatabaseUrl", () => {
+  // Every printable ASCII character but letters and digits, a space, and some beyond ASCII: RDS
+  // generates passwords from most of these, and an operator may type the rest.
+  const PUNCTUATION = " !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+  const parts = { host: "prod.cluster-abc.us-east-1.rds.amazonaws.com", port: 3307, user: "app@x:y", password: `${PUNCTUATION}%41é€😀`, database: "auth api" };
+
+  it("writes a URL that gives back each part to the driver, to Prisma's reader and to ours", () => {
+    const url = formatDatabaseUrl(parts);
+    const driver = ConnectionOptions.parse(driverPoolUrl(url, POOL));
+    const ours = parseDatabaseUrl(url);
+    const whatwg = new URL(url);
+    expect([driver.user, driver.password, driver.host, driver.port, driver.database]).toEqual([parts.user, parts.password, parts.host, 3307, parts.database]);
+    expect(ours).toEqual({ host: parts.host, port: 3307, user: parts.user, password: parts.password, database: parts.database });
+    expect([decodeURIComponent(whatwg.username), decodeURIComponent(whatwg.password)]).toEqual([parts.user, parts.password]);
+  });
+
+  it("writes an IPv6 host in brackets, which the driver gets without them", () => {
+    const url = formatDatabaseUrl({ ...parts, host: "fd00::1" });
+    expect(new URL(url).hostname).toBe("[fd00::1]");
+    expect(ConnectionOptions.parse(driverPoolUrl(url, POOL)).host).toBe("fd00::1");
+  });
+});
+
+describe("withAddress", () => {
+  it("replaces host, port and database and leaves the credentials and options exactly as they were", () => {
+    const url = formatDatabaseUrl({ host: "db.internal", port: 3306, user: "app", password: "p%41ss/@:", database: "auth_api" });
+    const moved = withAddress(`${url}?connectTimeout=5000`, { host: "proxy.internal", port: 3307, database: "auth api" });
+    expect(parseDatabaseUrl(moved)).toEqual({ host: "proxy.internal", port: 3307, user: "app", password: "p%41ss/@:", database: "auth api" });
+    expect(new URL(moved).searchParams.get("connectTimeout")).toBe("5000");
   });
 });

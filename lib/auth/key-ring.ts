@@ -1,0 +1,58 @@
+import { createHash } from "node:crypto";
+import { getJwtKeys } from "../config.ts";
+
+// The access tokens' keys. A token names its key with a key id (`kid`) made from the key itself,
+// so the same rule serves a key kept in the environment and the versions of a Secrets Manager
+// secret, with no version ids to look up. Tokens are signed with the current key and checked
+// with the current or the previous one, so a rotation signs no one out.
+
+/**
+ * A container holding a key ring from before a rotation meets tokens signed with the new key: it
+ * reads the ring again, but at most once in this many seconds, so that made-up key ids cannot
+ * turn into a Secrets Manager call per request. Counted from the last such reading, not from when
+ * the ring was read: a ring read a second before the rotation is as stale as an older one.
+ */
+export const UNKNOWN_KEY_RELOAD_SECONDS = 30;
+
+let lastUnknownKeyReloadAt = -Infinity;
+
+// Versioned, so that a later change of the rule gives other ids rather than colliding ones.
+const KEY_ID_LABEL = "serverless-auth-api access token key id v1\n";
+
+/**
+ * A key's id: 96 bits of SHA-256 over a fixed label and the key, in base64url. It tells nothing
+ * an HS256 signature does not already let one test guesses against, and cannot be turned back
+ * into the key.
+ */
+export function keyIdOf(key: string): string {
+  return createHash("sha256").update(KEY_ID_LABEL).update(key).digest("base64url").slice(0, 16);
+}
+
+export interface SigningKey {
+  kid: string;
+  key: string;
+}
+
+export async function signingKey(): Promise<SigningKey> {
+  const { current } = await getJwtKeys();
+  return { kid: keyIdOf(current), key: current };
+}
+
+function keyWithId(keys: { current: string; previous?: string }, kid: string): string | undefined {
+  return [keys.current, keys.previous].find((key) => key !== undefined && keyIdOf(key) === kid);
+}
+
+/**
+ * The key to check a token whose header names `kid` with, or undefined when no key has that id.
+ * A token without a kid (signed before key ids existed) is checked with the current key only.
+ */
+export async function verificationKey(kid: string | undefined): Promise<string | undefined> {
+  const keys = await getJwtKeys();
+  if (kid === undefined) return keys.current;
+  const key = keyWithId(keys, kid);
+  const now = Date.now();
+  if (key !== undefined || now - lastUnknownKeyReloadAt < UNKNOWN_KEY_RELOAD_SECONDS * 1000) return key;
+  // Counted before the reading, so that a failing one is not tried again at every request either.
+  lastUnknownKeyReloadAt = now;
+  return keyWithId(await getJwtKeys({ maxAgeSeconds: 0 }), kid);
+}

@@ -1,0 +1,105 @@
+import type { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+
+// Reading Secrets Manager, and keeping what was read for a while. Nothing here knows what a
+// secret means (lib/config.ts does), and no message here shows any of a secret's content.
+
+/** AWSCURRENT is the value in use; a rotation (put-secret-value) moves AWSPREVIOUS to the one before. */
+type VersionStage = "AWSCURRENT" | "AWSPREVIOUS";
+
+interface Sdk {
+  client: SecretsManagerClient;
+  GetSecretValueCommand: typeof GetSecretValueCommand;
+}
+
+let sdk: Promise<Sdk> | undefined;
+
+function secretsManager(): Promise<Sdk> {
+  // Imported on first use, not at the top: the SDK is only needed where secrets live in Secrets
+  // Manager, and loading it costs cold-start time everywhere else. A static import would also
+  // become a top-level import of every ESM bundle that reaches this module (esbuild hoists the
+  // imports of the `@aws-sdk/*` it leaves external), the boards' included.
+  sdk ??= import("@aws-sdk/client-secrets-manager").then(({ SecretsManagerClient, GetSecretValueCommand }) => ({
+    client: new SecretsManagerClient({}),
+    GetSecretValueCommand,
+  }));
+  return sdk;
+}
+
+async function readSecretVersion(arn: string, versionStage: VersionStage): Promise<string> {
+  const { client, GetSecretValueCommand } = await secretsManager();
+  const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: arn, VersionStage: versionStage }));
+  if (SecretString === undefined) throw new Error(`no string value (SecretString) at ${versionStage}`);
+  return SecretString;
+}
+
+/** The string the secret `arn` holds now. The SDK's errors pass through: they name no value. */
+export function readCurrentSecret(arn: string): Promise<string> {
+  return readSecretVersion(arn, "AWSCURRENT");
+}
+
+/**
+ * The string the secret `arn` held before its last rotation, or undefined before the first one.
+ * Secrets Manager then answers "ResourceNotFoundException: Secrets Manager can't find the
+ * specified secret value for staging label: AWSPREVIOUS": no such version, not an error.
+ */
+export async function readPreviousSecret(arn: string): Promise<string | undefined> {
+  try {
+    return await readSecretVersion(arn, "AWSPREVIOUS");
+  } catch (error) {
+    if ((error as Error).name === "ResourceNotFoundException") return undefined;
+    throw error;
+  }
+}
+
+export interface Expiring<T> {
+  /**
+   * The value, loaded again when what is kept is older than `maxAgeMs` (the cache's own max age
+   * unless given; 0 loads again). Callers arriving while a load runs share it, whatever age they
+   * asked for: it is as fresh as anything they could start.
+   */
+  get(maxAgeMs?: number): Promise<T>;
+  /** Forget the value; for tests that change the environment. */
+  reset(): void;
+}
+
+/**
+ * A value that `load` makes, kept for `maxAgeMs()` (read at each get, so a setting's change is
+ * seen). A failed load is not kept: the next get tries again. `now` is injectable for tests; its
+ * default, Date.now, is what vitest's fake timers move.
+ */
+export function expiring<T>(load: () => Promise<T>, maxAgeMs: () => number, now: () => number = () => Date.now()): Expiring<T> {
+  let kept: { value: T; loadedAt: number } | undefined;
+  let pending: Promise<T> | undefined;
+
+  function loadAgain(): Promise<T> {
+    // Its age counts from the request, not the answer: never younger than the value it holds.
+    const startedAt = now();
+    const loading = load().then(
+      (value) => {
+        if (pending === loading) {
+          kept = { value, loadedAt: startedAt };
+          pending = undefined;
+        }
+        return value;
+      },
+      (error: unknown) => {
+        if (pending === loading) pending = undefined;
+        throw error;
+      },
+    );
+    pending = loading;
+    return loading;
+  }
+
+  return {
+    get(maxAge = maxAgeMs()) {
+      if (pending) return pending;
+      if (kept && now() - kept.loadedAt < maxAge) return Promise.resolve(kept.value);
+      return loadAgain();
+    },
+    reset() {
+      kept = undefined;
+      pending = undefined;
+    },
+  };
+}

@@ -1,0 +1,169 @@
+import jwt from "jsonwebtoken";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { keyIdOf, UNKNOWN_KEY_RELOAD_SECONDS } from "../../lib/auth/key-ring.ts";
+import type { AccessTokenClaims } from "../../lib/auth/tokens.ts";
+import { getSecretValueCalls, putSecretValue, resetSecretsManager } from "../support/secrets-manager.ts";
+
+// Rotating the JWT key of a deployed stage: `put-secret-value` makes a new AWSCURRENT and moves
+// AWSPREVIOUS to the key it replaced. Each container is a fresh instance of the modules (as a
+// Lambda container is), with its own key ring read from the mocked Secrets Manager.
+
+const JWT_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:auth-api/prod/jwt-secret-AbCdEf";
+const [KEY_1, KEY_2, KEY_3] = ["1", "2", "3"].map((digit) => `key-${digit}-`.padEnd(64, digit)) as [string, string, string];
+const MONA: AccessTokenClaims = { userId: 42, username: "mona", roles: ["user"] };
+const NOW_MS = 1_800_000_000_000;
+const saved = { ...process.env };
+
+interface Container {
+  sign(): Promise<string>;
+  verify(token: string): Promise<AccessTokenClaims>;
+}
+
+/** A cold container: modules loaded anew, nothing read yet. */
+async function newContainer(): Promise<Container> {
+  vi.resetModules();
+  const { signAccessToken, verifyAccessToken } = await import("../../lib/auth/tokens.ts");
+  return { sign: async () => (await signAccessToken(MONA)).accessToken, verify: verifyAccessToken };
+}
+
+/** A token as our signer writes it, with the key and header fields given. */
+function tokenSignedWith(key: string, header: Record<string, unknown> = { kid: keyIdOf(key) }): string {
+  return jwt.sign({ username: MONA.username, roles: MONA.roles }, key, {
+    algorithm: "HS256",
+    subject: String(MONA.userId),
+    issuer: "serverless-auth-api",
+    audience: "serverless-auth-api",
+    expiresIn: 900,
+    header: { alg: "HS256", typ: "JWT", ...header },
+  });
+}
+
+function kidOf(token: string): unknown {
+  return (jwt.decode(token, { complete: true })?.header as { kid?: unknown }).kid;
+}
+
+/** "refused" for the 401 a bad token gets, or what happened instead. */
+async function outcome(container: Container, token: string): Promise<unknown> {
+  return container.verify(token).then(
+    () => "accepted",
+    // Each container has its own copy of the error classes: compare what they say.
+    (error: unknown) => (error instanceof Error && error.name === "UnauthorizedError" && error.message === "Invalid or expired token" ? "refused" : error),
+  );
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(NOW_MS);
+  resetSecretsManager();
+  process.env.JWT_SECRET = JWT_ARN;
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  process.env = { ...saved };
+});
+
+describe("key ids", () => {
+  it("names the current key in the header of every token signed", async () => {
+    putSecretValue(JWT_ARN, KEY_1);
+    const token = await (await newContainer()).sign();
+    expect(kidOf(token)).toBe(keyIdOf(KEY_1));
+    expect(keyIdOf(KEY_1)).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(keyIdOf(KEY_2)).not.toBe(keyIdOf(KEY_1));
+  });
+
+  it("locally are made from the key in JWT_SECRET, with no Secrets Manager involved", async () => {
+    process.env.JWT_SECRET = KEY_1;
+    const container = await newContainer();
+    const token = await container.sign();
+    expect(kidOf(token)).toBe(keyIdOf(KEY_1));
+    expect(await container.verify(token)).toEqual(MONA);
+    expect(await outcome(container, tokenSignedWith(KEY_2))).toBe("refused");
+    expect(getSecretValueCalls()).toEqual([]);
+  });
+});
+
+describe("a rotation of the JWT key", () => {
+  it("leaves tokens signed with the key it replaced valid: they verify with AWSPREVIOUS", async () => {
+    // Prepare: a token signed before the rotation.
+    putSecretValue(JWT_ARN, KEY_1);
+    const before = await (await newContainer()).sign();
+    // Act
+    putSecretValue(JWT_ARN, KEY_2);
+    const after = await newContainer();
+    // Assess: the old token verifies; new tokens are signed with the new key.
+    expect(await after.verify(before)).toEqual(MONA);
+    expect(kidOf(await after.sign())).toBe(keyIdOf(KEY_2));
+  });
+
+  it("lets a container whose key ring predates it verify tokens signed with the new key, reading the ring once more", async () => {
+    // Prepare: a warm container that has read the ring before the rotation.
+    putSecretValue(JWT_ARN, KEY_1);
+    const warm = await newContainer();
+    await warm.verify(await warm.sign());
+    putSecretValue(JWT_ARN, KEY_2);
+    const signedWithNewKey = await (await newContainer()).sign();
+    const callsBefore = getSecretValueCalls().length;
+    // Act
+    const claims = await warm.verify(signedWithNewKey);
+    // Assess: one more reading of the ring (AWSCURRENT and AWSPREVIOUS), then the new key signs.
+    expect(claims).toEqual(MONA);
+    expect(getSecretValueCalls().slice(callsBefore).map((call) => call.VersionStage)).toEqual(["AWSCURRENT", "AWSPREVIOUS"]);
+    expect(kidOf(await warm.sign())).toBe(keyIdOf(KEY_2));
+  });
+
+  it("refuses tokens signed with the key before the previous one", async () => {
+    putSecretValue(JWT_ARN, KEY_1);
+    const oldest = await (await newContainer()).sign();
+    putSecretValue(JWT_ARN, KEY_2);
+    putSecretValue(JWT_ARN, KEY_3);
+    const container = await newContainer();
+    expect(await outcome(container, oldest)).toBe("refused");
+    expect(await container.verify(tokenSignedWith(KEY_2))).toEqual(MONA);
+  });
+
+  it("checks tokens without a key id (signed before key ids) with the current key only", async () => {
+    putSecretValue(JWT_ARN, KEY_1);
+    putSecretValue(JWT_ARN, KEY_2);
+    const container = await newContainer();
+    expect(await container.verify(tokenSignedWith(KEY_2, {}))).toEqual(MONA);
+    expect(await outcome(container, tokenSignedWith(KEY_1, {}))).toBe("refused");
+  });
+
+  it("refuses a token whose key id names another key than the one that signed it", async () => {
+    putSecretValue(JWT_ARN, KEY_1);
+    putSecretValue(JWT_ARN, KEY_2);
+    const container = await newContainer();
+    expect(await outcome(container, tokenSignedWith(KEY_1, { kid: keyIdOf(KEY_2) }))).toBe("refused");
+  });
+
+  it.each([
+    ["a number", 7],
+    ["an object", { kid: "x" }],
+    ["null", null],
+  ])("refuses a token whose key id is %s", async (_case, kid) => {
+    putSecretValue(JWT_ARN, KEY_1);
+    expect(await outcome(await newContainer(), tokenSignedWith(KEY_1, { kid }))).toBe("refused");
+  });
+});
+
+describe("made-up key ids", () => {
+  it(`read the key ring at most once in ${UNKNOWN_KEY_RELOAD_SECONDS} s per container`, async () => {
+    // Prepare: a container that has read its ring; tokens signed with the current key but naming
+    // keys that do not exist.
+    putSecretValue(JWT_ARN, KEY_1);
+    const container = await newContainer();
+    await container.verify(await container.sign());
+    const readings = () => getSecretValueCalls("AWSCURRENT").length - 1;
+    const madeUp = (n: number) => tokenSignedWith(KEY_1, { kid: `made-up-${n}` });
+    // Act and assess: a burst, then the moments around the interval's end.
+    for (let n = 0; n < 20; n++) expect(await outcome(container, madeUp(n))).toBe("refused");
+    expect(readings()).toBe(1);
+    vi.setSystemTime(NOW_MS + UNKNOWN_KEY_RELOAD_SECONDS * 1000 - 1);
+    expect(await outcome(container, madeUp(20))).toBe("refused");
+    expect(readings()).toBe(1);
+    vi.setSystemTime(NOW_MS + UNKNOWN_KEY_RELOAD_SECONDS * 1000);
+    expect(await outcome(container, madeUp(21))).toBe("refused");
+    expect(readings()).toBe(2);
+  });
+});
