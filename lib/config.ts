@@ -1,5 +1,5 @@
 import { formatDatabaseUrl, withAddress } from "./db/database-url.ts";
-import { expiring, readCurrentSecret, readPreviousSecret } from "./secrets.ts";
+import { expiring, readCurrentSecret, readPreviousSecret, SecretsManagerUnavailableError } from "./secrets.ts";
 
 // Configuration: the one table of settings. Plain settings come from the environment, read once
 // per container. The two secrets (JWT_SECRET, DATABASE_URL) hold either the value (local stage)
@@ -67,6 +67,8 @@ function secretSource(name: string): SecretSource {
 
 function unreadable(name: string, arn: string) {
   return (error: unknown): never => {
+    // A fault of the way to Secrets Manager, not of the secret: answered as a 503.
+    if (error instanceof SecretsManagerUnavailableError) throw error;
     // The SDK's message ("Secrets Manager can't find the specified secret.") names no secret.
     throw new ConfigError(`cannot read the secret named by ${name} (${arn}): ${(error as Error).message}`, { cause: error });
   };

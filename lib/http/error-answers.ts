@@ -3,12 +3,13 @@ import type { APIGatewayProxyResult } from "aws-lambda";
 import { databaseUnavailable } from "../db/unavailable.ts";
 import { ApiError, ServiceUnavailableError } from "../errors.ts";
 import { logger } from "../logger.ts";
+import { SecretsManagerUnavailableError } from "../secrets.ts";
 import { json } from "./responses.ts";
 
 // The one place errors become answers: an ApiError (thrown by lib/ or the body reader) is a 4xx
-// whose message the client may read; a database that is away or refuses us is a 503 (the client
-// may try again); anything else is a generic 500. Both are logged with their cause, and neither
-// answer carries anything of it. No 4xx is logged: it is the client's mistake, not ours.
+// whose message the client may read; a database or Secrets Manager that is away or refuses us is
+// a 503 (the client may try again); anything else is a generic 500. Both are logged with their
+// cause, and neither answer carries anything of it. No 4xx is logged: it is the client's mistake.
 
 const INTERNAL_ERROR = { message: "Internal server error" };
 
@@ -18,6 +19,14 @@ function answerFor(error: unknown): APIGatewayProxyResult {
     // The cause in words (connection refused, access denied, …), its code and the driver's message
     // with any credentials cut out: what an operator needs, and nothing secret.
     logger.error("Database unavailable", { ...unavailable });
+    return answerFor(new ServiceUnavailableError());
+  }
+  if (error instanceof SecretsManagerUnavailableError) {
+    logger.error("Secrets Manager unavailable", {
+      secret: error.arn,
+      code: error.code,
+      hint: "a function in a VPC reaches Secrets Manager through an interface VPC endpoint or a NAT gateway",
+    });
     return answerFor(new ServiceUnavailableError());
   }
   if (error instanceof ApiError) {

@@ -17,7 +17,8 @@ export const secretsManagerMock = mockClient(SecretsManagerClient);
 const secrets = new Map<string, string[]>();
 
 function notFound(message: string): ResourceNotFoundException {
-  return new ResourceNotFoundException({ message, $metadata: {} });
+  // As the service answers it: HTTP 400.
+  return new ResourceNotFoundException({ message, $metadata: { httpStatusCode: 400 } });
 }
 
 function answer({ SecretId = "", VersionStage = "AWSCURRENT" }: GetSecretValueCommandInput): Partial<GetSecretValueCommandOutput> {

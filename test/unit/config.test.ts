@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ConfigError, getDatabaseUrl, getJwtKeys, getSettings, resetConfig } from "../../lib/config.ts";
+import { SecretsManagerUnavailableError } from "../../lib/secrets.ts";
 import { failNextRead, getSecretValueCalls, putSecretValue, resetSecretsManager } from "../support/secrets-manager.ts";
 
 // Configuration from the environment, and the Secrets Manager path deployed stages take.
@@ -133,12 +134,13 @@ describe("a secret read from Secrets Manager", () => {
     // Prepare
     process.env.JWT_SECRET = JWT_ARN;
     putSecretValue(JWT_ARN, "s".repeat(40));
-    failNextRead(new Error("Rate exceeded"));
+    failNextRead(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException", $metadata: { httpStatusCode: 400 } }));
     // Act
     const failure = await failureOf(getJwtKeys());
     const keys = await getJwtKeys();
-    // Assess
-    expect(failure.error).toEqual(new ConfigError(`cannot read the secret named by JWT_SECRET (${JWT_ARN}): Rate exceeded`));
+    // Assess: a passing fault (answered as a 503), not a configuration one.
+    expect(failure.error).toBeInstanceOf(SecretsManagerUnavailableError);
+    expect(failure.error).toMatchObject({ arn: JWT_ARN, code: "ThrottlingException" });
     expect(keys.current).toBe("s".repeat(40));
   });
 
