@@ -1,7 +1,6 @@
 import middy from "@middy/core";
 import httpCors from "@middy/http-cors";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
-import httpSecurityHeaders from "@middy/http-security-headers";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import type { FromSchema } from "json-schema-to-ts";
@@ -12,6 +11,7 @@ import { logger } from "../logger.ts";
 import type { ObjectSchema } from "../validation.ts";
 import { errorAnswers } from "./error-answers.ts";
 import { requestBody } from "./request-body.ts";
+import { securityHeaders } from "./security-headers.ts";
 
 // The middy chain every HTTP route shares. Before the handler: the logger's request context,
 // headers, the caller, then the body (read, parsed and validated against the route's schema).
@@ -88,7 +88,7 @@ export function httpRoute<
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }) as middy.MiddlewareObj)
     .use(routeLogKey)
     .use(httpHeaderNormalizer())
-    .use(httpSecurityHeaders())
+    .use(securityHeaders())
     .use(varyOnOriginMiddleware)
     .use(httpCors({ origins: corsOrigins(), exposeHeaders: "Retry-After" }));
   // A role with no caller to judge would guard nothing: such a route is a programming error.
