@@ -16,10 +16,23 @@ const ORIGIN = "https://app.example.com";
 // Values a packaging shell might hold; none may reach the template or the bundles.
 const SHELL_SECRETS = { JWT_SECRET: "shell-jwt-secret-that-must-not-ship-0123456789", DATABASE_URL: "mysql://app:shell-db-password@db:3306/x" };
 
-type Resource = { Type: string; Properties: Record<string, any> };
+type Resource = { Type: string; Condition?: string; Properties: Record<string, any> };
+type Template = { Resources: Record<string, Resource>; Conditions?: Record<string, unknown> };
 let packageDir: string;
-let template: { Resources: Record<string, Resource> };
+let template: Template;
 let templateText: string;
+
+// The same stage packaged with the secret params an operator may give on the
+// command line: an RDS managed secret under a customer managed KMS key.
+const RDS_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0123abcd-4567-89ef-0123-456789abcdef-AbCdEf";
+const KMS_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const STAGE_PARAMS = {
+  databaseSecretArn: RDS_SECRET_ARN,
+  databaseSecretKmsKeyArn: KMS_KEY_ARN,
+};
+let paramsPackageDir: string;
+let paramsTemplate: Template;
+let paramsTemplateText: string;
 
 const ROUTES = [
   { path: "api/auth/signup", method: "POST", fn: "SignupLambdaFunction", protected: false },
@@ -44,6 +57,25 @@ const STAGE_THROTTLE = { rate: 100, burst: 200 };
 const CREDENTIAL_THROTTLE = { rate: 10, burst: 20 };
 const CREDENTIAL_ROUTES = ["api/auth/signin", "api/auth/signup", "api/auth/password"];
 
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+// What osls puts in the role by itself (osls's merge-iam-templates.js): writing to this stage's
+// log groups.
+const OSLS_LOG_STATEMENTS: Statement[] = [
+  {
+    Effect: "Allow",
+    Action: ["logs:CreateLogStream", "logs:CreateLogGroup", "logs:TagResource"],
+    Resource: [{ "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/auth-api-prod*:*" }],
+  },
+  {
+    Effect: "Allow",
+    Action: ["logs:PutLogEvents"],
+    Resource: [{ "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/auth-api-prod*:*:*" }],
+  },
+];
+// The stage's database URL secret when no param names another: a partial ARN, its name.
+const DEFAULT_DATABASE_SECRET = { "Fn::Sub": "arn:aws:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:auth-api/prod/database-url" };
+
 // API Gateway's own answers: the two fallbacks, and three with a status and message of their own.
 const GATEWAY_RESPONSES = [
   { type: "DEFAULT_4XX", statusCode: undefined, template: '{"message":$context.error.messageString}' },
@@ -64,8 +96,47 @@ const GATEWAY_SECURITY_HEADERS = [
   "X-Permitted-Cross-Domain-Policies",
 ];
 
-function resourcesOfType(type: string): [string, Resource][] {
-  return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+function resourcesOfType(type: string, from: Template = template): [string, Resource][] {
+  return Object.entries(from.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+/**
+ * What CloudFormation makes of a value built from literals (Fn::Split, Fn::Select, Fn::Join,
+ * Fn::Not, Fn::Equals), as osls writes params into the template; anything else (Ref, Fn::Sub)
+ * stays as it is.
+ */
+function evaluated(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(evaluated);
+  if (typeof value !== "object" || value === null) return value;
+  const entries = Object.entries(value);
+  const [name, args] = entries[0] ?? [];
+  const literal = (arg: unknown) => typeof evaluated(arg) !== "object";
+  if (entries.length === 1 && Array.isArray(args)) {
+    const [first, second] = args.map(evaluated) as [unknown, unknown];
+    if (name === "Fn::Split" && typeof second === "string") return second.split(String(first));
+    if (name === "Fn::Select" && Array.isArray(second)) return second[Number(first)];
+    if (name === "Fn::Join" && Array.isArray(second) && second.every(literal)) return second.join(String(first));
+    if (name === "Fn::Equals" && literal(first) && literal(second)) return first === second;
+    if (name === "Fn::Not" && typeof first === "boolean") return !first;
+  }
+  return Object.fromEntries(entries.map(([key, inner]) => [key, evaluated(inner)]));
+}
+
+/** The resources of a type that the stack makes: those without a condition, or whose condition holds. */
+function createdOfType(type: string, from: Template = template): [string, Resource][] {
+  return resourcesOfType(type, from).filter(([id, { Condition }]) => {
+    if (Condition === undefined) return true;
+    const holds = evaluated(from.Conditions?.[Condition]);
+    if (typeof holds !== "boolean") throw new Error(`${id}'s condition ${Condition} is not decided by the template alone`);
+    return holds;
+  });
+}
+
+/** The statements of the functions' role's inline policy, its only one. */
+function roleStatements(from: Template): Statement[] {
+  const [, role] = theOne("AWS::IAM::Role", from);
+  expect(role.Properties.Policies).toHaveLength(1);
+  return role.Properties.Policies[0].PolicyDocument.Statement;
 }
 
 /** The full path of an API Gateway resource, from its PathPart and its parents'. */
@@ -90,8 +161,8 @@ function settingPath(path: string): string {
   return `/${`/${path}`.replaceAll("/", "~1")}`;
 }
 
-function theOne(type: string): [string, Resource] {
-  const found = resourcesOfType(type);
+function theOne(type: string, from: Template = template): [string, Resource] {
+  const found = resourcesOfType(type, from);
   expect(found.map(([id]) => id), type).toHaveLength(1);
   return found[0]!;
 }
@@ -125,12 +196,22 @@ async function bundle(zipName: string): Promise<{ names: string[]; code: string 
 
 beforeAll(async () => {
   packageDir = mkdtempSync(join(tmpdir(), "auth-api-package-"));
-  await packageProdStage(packageDir, { ...SHELL_SECRETS, CORS_ORIGINS: ORIGIN, ESBUILD_WORK_FOLDER: ".esbuild-test-package" });
+  paramsPackageDir = mkdtempSync(join(tmpdir(), "auth-api-package-params-"));
+  // One after the other: osls writes every package to the service's own .serverless folder
+  // before moving it to --package, so two at once in one checkout take each other's files.
+  const env = { ...SHELL_SECRETS, CORS_ORIGINS: ORIGIN, ESBUILD_WORK_FOLDER: ".esbuild-test-package" };
+  await packageProdStage(packageDir, env);
+  await packageProdStage(paramsPackageDir, env, STAGE_PARAMS);
   templateText = readFileSync(join(packageDir, "cloudformation-template-update-stack.json"), "utf8");
   template = JSON.parse(templateText);
+  paramsTemplateText = readFileSync(join(paramsPackageDir, "cloudformation-template-update-stack.json"), "utf8");
+  paramsTemplate = JSON.parse(paramsTemplateText);
 }, 180_000);
 
-afterAll(() => rmSync(packageDir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(packageDir, { recursive: true, force: true });
+  rmSync(paramsPackageDir, { recursive: true, force: true });
+});
 
 describe("packaged prod stage", () => {
   it.each(ROUTES)("$method /$path has its method on its own function", ({ path, method: httpMethod, fn }) => {
@@ -321,6 +402,83 @@ describe("packaged prod stage", () => {
     expect(variables.CORS_ORIGINS).toBe(ORIGIN);
     for (const zip of readdirSync(packageDir).filter((name) => name.endsWith(".zip"))) {
       expect((await bundle(zip)).code).not.toContain(SHELL_SECRETS.JWT_SECRET);
+    }
+  });
+
+  it("gives every function the one role, with osls's log statements and GetSecretValue on the stage's two secrets", () => {
+    const [roleId, role] = theOne("AWS::IAM::Role");
+    for (const [id, f] of resourcesOfType("AWS::Lambda::Function")) expect(f.Properties.Role, id).toEqual({ "Fn::GetAtt": [roleId, "Arn"] });
+    expect(roleStatements(template)).toEqual([
+      ...OSLS_LOG_STATEMENTS,
+      {
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue"],
+        Resource: [{ Ref: "JwtSecret" }, DEFAULT_DATABASE_SECRET, { "Fn::Join": ["", [DEFAULT_DATABASE_SECRET, "-??????"]] }],
+      },
+    ]);
+    // Nothing else: no managed policy, no permissions boundary; only Lambda may take the role.
+    expect(Object.keys(role.Properties).sort()).toEqual(["AssumeRolePolicyDocument", "Path", "Policies", "RoleName"]);
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com"] }, Action: ["sts:AssumeRole"] },
+    ]);
+  });
+
+  it("makes no IAM policy or role beside that role's inline policy unless a param asks for it", () => {
+    const iam = Object.entries(template.Resources).filter(([, resource]) => resource.Type.startsWith("AWS::IAM::"));
+    expect(iam.map(([id, { Type }]) => `${Type} ${id}`).sort()).toEqual(["AWS::IAM::Policy DatabaseSecretKmsDecrypt", "AWS::IAM::Role IamRoleLambdaExecution"]);
+    expect(createdOfType("AWS::IAM::Policy")).toEqual([]);
+  });
+});
+
+describe("packaged prod stage with the secret params of the command line", () => {
+  it("reads the database secret the stage names, by its full ARN, and no other", () => {
+    expect(evaluated(roleStatements(paramsTemplate))).toEqual([
+      ...OSLS_LOG_STATEMENTS,
+      { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [{ Ref: "JwtSecret" }, RDS_SECRET_ARN, `${RDS_SECRET_ARN}-??????`] },
+    ]);
+    for (const [id, f] of resourcesOfType("AWS::Lambda::Function", paramsTemplate)) {
+      expect(f.Properties.Environment.Variables.DATABASE_URL, id).toBe(RDS_SECRET_ARN);
+    }
+  });
+
+  it("may decrypt with the secret's KMS key, only through Secrets Manager and only for that secret", () => {
+    const [[, policy], ...others] = createdOfType("AWS::IAM::Policy", paramsTemplate) as [[string, Resource]];
+    expect(others).toEqual([]);
+    expect(policy.Properties.Roles).toEqual([{ Ref: "IamRoleLambdaExecution" }]);
+    expect(evaluated(policy.Properties.PolicyDocument.Statement)).toEqual([
+      {
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: KMS_KEY_ARN,
+        Condition: {
+          StringEquals: { "kms:ViaService": { "Fn::Sub": "secretsmanager.${AWS::Region}.amazonaws.com" } },
+          StringLike: { "kms:EncryptionContext:SecretARN": [RDS_SECRET_ARN, `${RDS_SECRET_ARN}-??????`] },
+        },
+      },
+    ]);
+  });
+
+  it("carries no secret from the packaging shell either", () => {
+    expect(paramsTemplateText).not.toContain(SHELL_SECRETS.JWT_SECRET);
+    expect(paramsTemplateText).not.toContain("shell-db-password");
+  });
+});
+
+describe("both packagings", () => {
+  it.each([
+    ["without params", () => template],
+    ["with every param", () => paramsTemplate],
+  ])("never grants an IAM action on every resource (*), nor a wildcard action, %s", (_, of) => {
+    const documents = [
+      ...resourcesOfType("AWS::IAM::Role", of()).flatMap(([, role]) => (role.Properties.Policies as { PolicyDocument: unknown }[]).map((policy) => policy.PolicyDocument)),
+      ...resourcesOfType("AWS::IAM::Policy", of()).map(([, policy]) => policy.Properties.PolicyDocument as unknown),
+    ];
+    const statements = documents.flatMap((document) => (document as { Statement: Statement[] }).Statement);
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      expect(statement.Effect).toBe("Allow");
+      for (const resource of [statement.Resource].flat()) expect(resource, JSON.stringify(statement)).not.toBe("*");
+      for (const action of [statement.Action].flat()) expect(action, JSON.stringify(statement)).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
     }
   });
 });
