@@ -22,11 +22,14 @@ let packageDir: string;
 let template: Template;
 let templateText: string;
 
-// The same stage packaged with the secret params an operator may give on the
-// command line: an RDS managed secret under a customer managed KMS key.
+// The same stage packaged with the VPC and secret params an operator may give on the
+// command line: its functions in a VPC, an RDS managed secret under a customer managed KMS key.
 const RDS_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0123abcd-4567-89ef-0123-456789abcdef-AbCdEf";
 const KMS_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const VPC = { subnetIds: ["subnet-0aaa1111", "subnet-0bbb2222"], securityGroupIds: ["sg-0aaa1111", "sg-0bbb2222"] };
 const STAGE_PARAMS = {
+  subnetIds: VPC.subnetIds.join(","),
+  securityGroupIds: VPC.securityGroupIds.join(","),
   databaseSecretArn: RDS_SECRET_ARN,
   databaseSecretKmsKeyArn: KMS_KEY_ARN,
 };
@@ -57,10 +60,28 @@ const STAGE_THROTTLE = { rate: 100, burst: 200 };
 const CREDENTIAL_THROTTLE = { rate: 10, burst: 20 };
 const CREDENTIAL_ROUTES = ["api/auth/signin", "api/auth/signup", "api/auth/password"];
 
+// The functions that reach the database, and so run in the stage's VPC when it has one. The
+// authorizer and the boards read only the JWT key and stay outside.
+const DATABASE_FUNCTIONS = [
+  "SignupLambdaFunction",
+  "SigninLambdaFunction",
+  "RefreshLambdaFunction",
+  "SignoutLambdaFunction",
+  "ChangePasswordLambdaFunction",
+  "MeLambdaFunction",
+  "AdminListUsersLambdaFunction",
+  "AdminSetUserRolesLambdaFunction",
+  "AdminEndUserSessionsLambdaFunction",
+  "MigrateLambdaFunction",
+  "CreateAdminLambdaFunction",
+  "PruneSessionsLambdaFunction",
+];
+const OUTSIDE_FUNCTIONS = ["AuthorizerLambdaFunction", "PublicBoardLambdaFunction", "UserBoardLambdaFunction", "ModeratorBoardLambdaFunction", "AdminBoardLambdaFunction"];
+
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
 // What osls puts in the role by itself (osls's merge-iam-templates.js): writing to this stage's
-// log groups.
+// log groups. With a function in a VPC it adds one managed policy, VPC_ACCESS_POLICY.
 const OSLS_LOG_STATEMENTS: Statement[] = [
   {
     Effect: "Allow",
@@ -73,6 +94,7 @@ const OSLS_LOG_STATEMENTS: Statement[] = [
     Resource: [{ "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/auth-api-prod*:*:*" }],
   },
 ];
+const VPC_ACCESS_POLICY = { "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"]] };
 // The stage's database URL secret when no param names another: a partial ARN, its name.
 const DEFAULT_DATABASE_SECRET = { "Fn::Sub": "arn:aws:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:auth-api/prod/database-url" };
 
@@ -130,6 +152,12 @@ function createdOfType(type: string, from: Template = template): [string, Resour
     if (typeof holds !== "boolean") throw new Error(`${id}'s condition ${Condition} is not decided by the template alone`);
     return holds;
   });
+}
+
+function lambdaFunction(id: string, from: Template = template): Resource["Properties"] {
+  const found = from.Resources[id];
+  if (found?.Type !== "AWS::Lambda::Function") throw new Error(`no function ${id}`);
+  return found.Properties;
 }
 
 /** The statements of the functions' role's inline policy, its only one. */
@@ -428,9 +456,30 @@ describe("packaged prod stage", () => {
     expect(iam.map(([id, { Type }]) => `${Type} ${id}`).sort()).toEqual(["AWS::IAM::Policy DatabaseSecretKmsDecrypt", "AWS::IAM::Role IamRoleLambdaExecution"]);
     expect(createdOfType("AWS::IAM::Policy")).toEqual([]);
   });
+
+  it("runs no function in a VPC, not even with an empty VpcConfig, when the stage names no subnets", () => {
+    for (const [id, f] of resourcesOfType("AWS::Lambda::Function")) expect(f.Properties.VpcConfig, id).toBeUndefined();
+  });
 });
 
-describe("packaged prod stage with the secret params of the command line", () => {
+describe("packaged prod stage with the VPC and secret params of the command line", () => {
+  it("runs the functions that reach the database in the stage's subnets and security groups", () => {
+    for (const id of DATABASE_FUNCTIONS) {
+      expect(evaluated(lambdaFunction(id, paramsTemplate).VpcConfig), id).toEqual({ SubnetIds: VPC.subnetIds, SecurityGroupIds: VPC.securityGroupIds });
+    }
+  });
+
+  it("keeps the authorizer and the boards outside the VPC, and every other function", () => {
+    const inVpc = resourcesOfType("AWS::Lambda::Function", paramsTemplate).filter(([, f]) => f.Properties.VpcConfig !== undefined);
+    expect(inVpc.map(([id]) => id).sort()).toEqual([...DATABASE_FUNCTIONS].sort());
+    for (const id of OUTSIDE_FUNCTIONS) expect(lambdaFunction(id, paramsTemplate).VpcConfig, id).toBeUndefined();
+  });
+
+  it("gives the role AWS's managed policy for Lambda's network interfaces, and no other", () => {
+    const [, role] = theOne("AWS::IAM::Role", paramsTemplate);
+    expect(role.Properties.ManagedPolicyArns).toEqual([VPC_ACCESS_POLICY]);
+  });
+
   it("reads the database secret the stage names, by its full ARN, and no other", () => {
     expect(evaluated(roleStatements(paramsTemplate))).toEqual([
       ...OSLS_LOG_STATEMENTS,
