@@ -22,14 +22,17 @@ let packageDir: string;
 let template: Template;
 let templateText: string;
 
-// The same stage packaged with the VPC and secret params an operator may give on the
-// command line: its functions in a VPC, an RDS managed secret under a customer managed KMS key.
+// The same stage packaged with every network and secret param an operator may give on the
+// command line: its functions in a VPC, an RDS managed secret under a customer managed KMS key,
+// the stack's own Secrets Manager endpoint.
 const RDS_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0123abcd-4567-89ef-0123-456789abcdef-AbCdEf";
 const KMS_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-const VPC = { subnetIds: ["subnet-0aaa1111", "subnet-0bbb2222"], securityGroupIds: ["sg-0aaa1111", "sg-0bbb2222"] };
+const VPC = { subnetIds: ["subnet-0aaa1111", "subnet-0bbb2222"], securityGroupIds: ["sg-0aaa1111", "sg-0bbb2222"], vpcId: "vpc-0abc1234" };
 const STAGE_PARAMS = {
   subnetIds: VPC.subnetIds.join(","),
   securityGroupIds: VPC.securityGroupIds.join(","),
+  vpcId: VPC.vpcId,
+  secretsManagerEndpoint: "true",
   databaseSecretArn: RDS_SECRET_ARN,
   databaseSecretKmsKeyArn: KMS_KEY_ARN,
 };
@@ -460,9 +463,16 @@ describe("packaged prod stage", () => {
   it("runs no function in a VPC, not even with an empty VpcConfig, when the stage names no subnets", () => {
     for (const [id, f] of resourcesOfType("AWS::Lambda::Function")) expect(f.Properties.VpcConfig, id).toBeUndefined();
   });
+
+  it("creates no Secrets Manager endpoint unless the stage asks for one", () => {
+    // Declared, under a condition that does not hold.
+    expect(resourcesOfType("AWS::EC2::VPCEndpoint")).toHaveLength(1);
+    expect(createdOfType("AWS::EC2::VPCEndpoint")).toEqual([]);
+    expect(createdOfType("AWS::EC2::SecurityGroup")).toEqual([]);
+  });
 });
 
-describe("packaged prod stage with the VPC and secret params of the command line", () => {
+describe("packaged prod stage with the VPC, secret and network params of the command line", () => {
   it("runs the functions that reach the database in the stage's subnets and security groups", () => {
     for (const id of DATABASE_FUNCTIONS) {
       expect(evaluated(lambdaFunction(id, paramsTemplate).VpcConfig), id).toEqual({ SubnetIds: VPC.subnetIds, SecurityGroupIds: VPC.securityGroupIds });
@@ -505,6 +515,30 @@ describe("packaged prod stage with the VPC and secret params of the command line
         },
       },
     ]);
+  });
+
+  it("creates a Secrets Manager endpoint with private DNS in the functions' subnets", () => {
+    const [[, endpoint]] = createdOfType("AWS::EC2::VPCEndpoint", paramsTemplate) as [[string, Resource]];
+    const [[securityGroupId]] = createdOfType("AWS::EC2::SecurityGroup", paramsTemplate) as [[string, Resource]];
+    expect(evaluated(endpoint.Properties)).toEqual({
+      VpcEndpointType: "Interface",
+      ServiceName: { "Fn::Sub": "com.amazonaws.${AWS::Region}.secretsmanager" },
+      VpcId: VPC.vpcId,
+      SubnetIds: VPC.subnetIds,
+      SecurityGroupIds: [{ Ref: securityGroupId }],
+      PrivateDnsEnabled: true,
+    });
+  });
+
+  it("lets the functions' security groups, and nothing else, reach the endpoint on 443", () => {
+    const [[, securityGroup], ...others] = createdOfType("AWS::EC2::SecurityGroup", paramsTemplate) as [[string, Resource]];
+    expect(others).toEqual([]);
+    expect(securityGroup.Properties.VpcId).toBe(VPC.vpcId);
+    const rules = evaluated(securityGroup.Properties.SecurityGroupIngress) as Record<string, unknown>[];
+    expect(rules).toEqual([expect.objectContaining({ IpProtocol: "tcp", FromPort: 443, ToPort: 443 })]);
+    // Every database function carries all of the stage's security groups: naming one admits them all.
+    expect(VPC.securityGroupIds).toContain(rules[0]!.SourceSecurityGroupId);
+    expect(Object.keys(rules[0]!).sort()).toEqual(["Description", "FromPort", "IpProtocol", "SourceSecurityGroupId", "ToPort"]);
   });
 
   it("carries no secret from the packaging shell either", () => {
