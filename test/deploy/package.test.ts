@@ -24,10 +24,11 @@ let templateText: string;
 
 // The same stage packaged with every network and secret param an operator may give on the
 // command line: its functions in a VPC, an RDS managed secret under a customer managed KMS key,
-// the stack's own Secrets Manager endpoint.
+// the stack's own Secrets Manager endpoint, an RDS Proxy host, its own log retention and throttle.
 const RDS_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0123abcd-4567-89ef-0123-456789abcdef-AbCdEf";
 const KMS_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const VPC = { subnetIds: ["subnet-0aaa1111", "subnet-0bbb2222"], securityGroupIds: ["sg-0aaa1111", "sg-0bbb2222"], vpcId: "vpc-0abc1234" };
+const PROXY_HOST = "auth-api.proxy-0abc1234.us-east-1.rds.amazonaws.com";
 const STAGE_PARAMS = {
   subnetIds: VPC.subnetIds.join(","),
   securityGroupIds: VPC.securityGroupIds.join(","),
@@ -35,6 +36,9 @@ const STAGE_PARAMS = {
   secretsManagerEndpoint: "true",
   databaseSecretArn: RDS_SECRET_ARN,
   databaseSecretKmsKeyArn: KMS_KEY_ARN,
+  databaseHost: PROXY_HOST,
+  logRetentionInDays: "90",
+  throttleRate: "50",
 };
 let paramsPackageDir: string;
 let paramsTemplate: Template;
@@ -470,6 +474,15 @@ describe("packaged prod stage", () => {
     expect(createdOfType("AWS::EC2::VPCEndpoint")).toEqual([]);
     expect(createdOfType("AWS::EC2::SecurityGroup")).toEqual([]);
   });
+
+  it("keeps every function's logs for 30 days", () => {
+    const logGroups = resourcesOfType("AWS::Logs::LogGroup").map(([, group]) => group.Properties);
+    for (const [id, f] of resourcesOfType("AWS::Lambda::Function")) {
+      const group = logGroups.find(({ LogGroupName }) => LogGroupName === `/aws/lambda/${f.Properties.FunctionName}`);
+      expect(group, id).toMatchObject({ RetentionInDays: 30 });
+    }
+    expect(logGroups.map(({ RetentionInDays }) => RetentionInDays)).toEqual(logGroups.map(() => 30));
+  });
 });
 
 describe("packaged prod stage with the VPC, secret and network params of the command line", () => {
@@ -496,7 +509,8 @@ describe("packaged prod stage with the VPC, secret and network params of the com
       { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [{ Ref: "JwtSecret" }, RDS_SECRET_ARN, `${RDS_SECRET_ARN}-??????`] },
     ]);
     for (const [id, f] of resourcesOfType("AWS::Lambda::Function", paramsTemplate)) {
-      expect(f.Properties.Environment.Variables.DATABASE_URL, id).toBe(RDS_SECRET_ARN);
+      expect(f.Properties.Environment.Variables, id).toMatchObject({ DATABASE_URL: RDS_SECRET_ARN, DATABASE_HOST: PROXY_HOST });
+      expect(f.Properties.Environment.Variables, id).not.toHaveProperty("DATABASE_PORT");
     }
   });
 
@@ -539,6 +553,14 @@ describe("packaged prod stage with the VPC, secret and network params of the com
     // Every database function carries all of the stage's security groups: naming one admits them all.
     expect(VPC.securityGroupIds).toContain(rules[0]!.SourceSecurityGroupId);
     expect(Object.keys(rules[0]!).sort()).toEqual(["Description", "FromPort", "IpProtocol", "SourceSecurityGroupId", "ToPort"]);
+  });
+
+  it("keeps logs for the days the stage asks, and throttles at its rate", () => {
+    for (const [id, group] of resourcesOfType("AWS::Logs::LogGroup", paramsTemplate)) expect(group.Properties.RetentionInDays, id).toBe(90);
+    const [, stage] = theOne("AWS::ApiGateway::Stage", paramsTemplate);
+    const [defaults] = (stage.Properties.MethodSettings as MethodSetting[]).filter((setting) => setting.ResourcePath === "/*");
+    expect(Number(defaults!.ThrottlingRateLimit)).toBe(50);
+    expect(Number(defaults!.ThrottlingBurstLimit)).toBe(STAGE_THROTTLE.burst);
   });
 
   it("carries no secret from the packaging shell either", () => {
