@@ -37,6 +37,7 @@ const STAGE_PARAMS = {
   databaseSecretArn: RDS_SECRET_ARN,
   databaseSecretKmsKeyArn: KMS_KEY_ARN,
   databaseHost: PROXY_HOST,
+  secretsMaxAge: "60",
   logRetentionInDays: "90",
   throttleRate: "50",
 };
@@ -427,6 +428,14 @@ describe("packaged prod stage", () => {
     }
   });
 
+  it("sets no optional variable whose param the stage leaves unset, not even to an empty string", () => {
+    for (const [id, f] of resourcesOfType("AWS::Lambda::Function")) {
+      for (const name of ["DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME", "SECRETS_MAX_AGE"]) {
+        expect(f.Properties.Environment.Variables, id).not.toHaveProperty(name);
+      }
+    }
+  });
+
   it("carries no secret from the packaging shell: secrets are Secrets Manager references", async () => {
     expect(templateText).not.toContain(SHELL_SECRETS.JWT_SECRET);
     expect(templateText).not.toContain("shell-db-password");
@@ -509,7 +518,7 @@ describe("packaged prod stage with the VPC, secret and network params of the com
       { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [{ Ref: "JwtSecret" }, RDS_SECRET_ARN, `${RDS_SECRET_ARN}-??????`] },
     ]);
     for (const [id, f] of resourcesOfType("AWS::Lambda::Function", paramsTemplate)) {
-      expect(f.Properties.Environment.Variables, id).toMatchObject({ DATABASE_URL: RDS_SECRET_ARN, DATABASE_HOST: PROXY_HOST });
+      expect(f.Properties.Environment.Variables, id).toMatchObject({ DATABASE_URL: RDS_SECRET_ARN, DATABASE_HOST: PROXY_HOST, SECRETS_MAX_AGE: "60" });
       expect(f.Properties.Environment.Variables, id).not.toHaveProperty("DATABASE_PORT");
     }
   });
