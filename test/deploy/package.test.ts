@@ -16,10 +16,34 @@ const ORIGIN = "https://app.example.com";
 // Values a packaging shell might hold; none may reach the template or the bundles.
 const SHELL_SECRETS = { JWT_SECRET: "shell-jwt-secret-that-must-not-ship-0123456789", DATABASE_URL: "mysql://app:shell-db-password@db:3306/x" };
 
-type Resource = { Type: string; Properties: Record<string, any> };
+type Resource = { Type: string; Condition?: string; Properties: Record<string, any> };
+type Template = { Resources: Record<string, Resource>; Conditions?: Record<string, unknown> };
 let packageDir: string;
-let template: { Resources: Record<string, Resource> };
+let template: Template;
 let templateText: string;
+
+// The same stage packaged with every network and secret param an operator may give on the
+// command line: its functions in a VPC, an RDS managed secret under a customer managed KMS key,
+// the stack's own Secrets Manager endpoint, an RDS Proxy host, its own log retention and throttle.
+const RDS_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0123abcd-4567-89ef-0123-456789abcdef-AbCdEf";
+const KMS_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const VPC = { subnetIds: ["subnet-0aaa1111", "subnet-0bbb2222"], securityGroupIds: ["sg-0aaa1111", "sg-0bbb2222"], vpcId: "vpc-0abc1234" };
+const PROXY_HOST = "auth-api.proxy-0abc1234.us-east-1.rds.amazonaws.com";
+const STAGE_PARAMS = {
+  subnetIds: VPC.subnetIds.join(","),
+  securityGroupIds: VPC.securityGroupIds.join(","),
+  vpcId: VPC.vpcId,
+  secretsManagerEndpoint: "true",
+  databaseSecretArn: RDS_SECRET_ARN,
+  databaseSecretKmsKeyArn: KMS_KEY_ARN,
+  databaseHost: PROXY_HOST,
+  secretsMaxAge: "60",
+  logRetentionInDays: "90",
+  throttleRate: "50",
+};
+let paramsPackageDir: string;
+let paramsTemplate: Template;
+let paramsTemplateText: string;
 
 const ROUTES = [
   { path: "api/auth/signup", method: "POST", fn: "SignupLambdaFunction", protected: false },
@@ -44,6 +68,44 @@ const STAGE_THROTTLE = { rate: 100, burst: 200 };
 const CREDENTIAL_THROTTLE = { rate: 10, burst: 20 };
 const CREDENTIAL_ROUTES = ["api/auth/signin", "api/auth/signup", "api/auth/password"];
 
+// The functions that reach the database, and so run in the stage's VPC when it has one. The
+// authorizer and the boards read only the JWT key and stay outside.
+const DATABASE_FUNCTIONS = [
+  "SignupLambdaFunction",
+  "SigninLambdaFunction",
+  "RefreshLambdaFunction",
+  "SignoutLambdaFunction",
+  "ChangePasswordLambdaFunction",
+  "MeLambdaFunction",
+  "AdminListUsersLambdaFunction",
+  "AdminSetUserRolesLambdaFunction",
+  "AdminEndUserSessionsLambdaFunction",
+  "MigrateLambdaFunction",
+  "CreateAdminLambdaFunction",
+  "PruneSessionsLambdaFunction",
+];
+const OUTSIDE_FUNCTIONS = ["AuthorizerLambdaFunction", "PublicBoardLambdaFunction", "UserBoardLambdaFunction", "ModeratorBoardLambdaFunction", "AdminBoardLambdaFunction"];
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+// What osls puts in the role by itself (osls's merge-iam-templates.js): writing to this stage's
+// log groups. With a function in a VPC it adds one managed policy, VPC_ACCESS_POLICY.
+const OSLS_LOG_STATEMENTS: Statement[] = [
+  {
+    Effect: "Allow",
+    Action: ["logs:CreateLogStream", "logs:CreateLogGroup", "logs:TagResource"],
+    Resource: [{ "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/auth-api-prod*:*" }],
+  },
+  {
+    Effect: "Allow",
+    Action: ["logs:PutLogEvents"],
+    Resource: [{ "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/auth-api-prod*:*:*" }],
+  },
+];
+const VPC_ACCESS_POLICY = { "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"]] };
+// The stage's database URL secret when no param names another: a partial ARN, its name.
+const DEFAULT_DATABASE_SECRET = { "Fn::Sub": "arn:aws:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:auth-api/prod/database-url" };
+
 // API Gateway's own answers: the two fallbacks, and three with a status and message of their own.
 const GATEWAY_RESPONSES = [
   { type: "DEFAULT_4XX", statusCode: undefined, template: '{"message":$context.error.messageString}' },
@@ -64,8 +126,53 @@ const GATEWAY_SECURITY_HEADERS = [
   "X-Permitted-Cross-Domain-Policies",
 ];
 
-function resourcesOfType(type: string): [string, Resource][] {
-  return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+function resourcesOfType(type: string, from: Template = template): [string, Resource][] {
+  return Object.entries(from.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+/**
+ * What CloudFormation makes of a value built from literals (Fn::Split, Fn::Select, Fn::Join,
+ * Fn::Not, Fn::Equals), as osls writes params into the template; anything else (Ref, Fn::Sub)
+ * stays as it is.
+ */
+function evaluated(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(evaluated);
+  if (typeof value !== "object" || value === null) return value;
+  const entries = Object.entries(value);
+  const [name, args] = entries[0] ?? [];
+  const literal = (arg: unknown) => typeof evaluated(arg) !== "object";
+  if (entries.length === 1 && Array.isArray(args)) {
+    const [first, second] = args.map(evaluated) as [unknown, unknown];
+    if (name === "Fn::Split" && typeof second === "string") return second.split(String(first));
+    if (name === "Fn::Select" && Array.isArray(second)) return second[Number(first)];
+    if (name === "Fn::Join" && Array.isArray(second) && second.every(literal)) return second.join(String(first));
+    if (name === "Fn::Equals" && literal(first) && literal(second)) return first === second;
+    if (name === "Fn::Not" && typeof first === "boolean") return !first;
+  }
+  return Object.fromEntries(entries.map(([key, inner]) => [key, evaluated(inner)]));
+}
+
+/** The resources of a type that the stack makes: those without a condition, or whose condition holds. */
+function createdOfType(type: string, from: Template = template): [string, Resource][] {
+  return resourcesOfType(type, from).filter(([id, { Condition }]) => {
+    if (Condition === undefined) return true;
+    const holds = evaluated(from.Conditions?.[Condition]);
+    if (typeof holds !== "boolean") throw new Error(`${id}'s condition ${Condition} is not decided by the template alone`);
+    return holds;
+  });
+}
+
+function lambdaFunction(id: string, from: Template = template): Resource["Properties"] {
+  const found = from.Resources[id];
+  if (found?.Type !== "AWS::Lambda::Function") throw new Error(`no function ${id}`);
+  return found.Properties;
+}
+
+/** The statements of the functions' role's inline policy, its only one. */
+function roleStatements(from: Template): Statement[] {
+  const [, role] = theOne("AWS::IAM::Role", from);
+  expect(role.Properties.Policies).toHaveLength(1);
+  return role.Properties.Policies[0].PolicyDocument.Statement;
 }
 
 /** The full path of an API Gateway resource, from its PathPart and its parents'. */
@@ -90,8 +197,8 @@ function settingPath(path: string): string {
   return `/${`/${path}`.replaceAll("/", "~1")}`;
 }
 
-function theOne(type: string): [string, Resource] {
-  const found = resourcesOfType(type);
+function theOne(type: string, from: Template = template): [string, Resource] {
+  const found = resourcesOfType(type, from);
   expect(found.map(([id]) => id), type).toHaveLength(1);
   return found[0]!;
 }
@@ -125,12 +232,22 @@ async function bundle(zipName: string): Promise<{ names: string[]; code: string 
 
 beforeAll(async () => {
   packageDir = mkdtempSync(join(tmpdir(), "auth-api-package-"));
-  await packageProdStage(packageDir, { ...SHELL_SECRETS, CORS_ORIGINS: ORIGIN, ESBUILD_WORK_FOLDER: ".esbuild-test-package" });
+  paramsPackageDir = mkdtempSync(join(tmpdir(), "auth-api-package-params-"));
+  // One after the other: osls writes every package to the service's own .serverless folder
+  // before moving it to --package, so two at once in one checkout take each other's files.
+  const env = { ...SHELL_SECRETS, CORS_ORIGINS: ORIGIN, ESBUILD_WORK_FOLDER: ".esbuild-test-package" };
+  await packageProdStage(packageDir, env);
+  await packageProdStage(paramsPackageDir, env, STAGE_PARAMS);
   templateText = readFileSync(join(packageDir, "cloudformation-template-update-stack.json"), "utf8");
   template = JSON.parse(templateText);
+  paramsTemplateText = readFileSync(join(paramsPackageDir, "cloudformation-template-update-stack.json"), "utf8");
+  paramsTemplate = JSON.parse(paramsTemplateText);
 }, 180_000);
 
-afterAll(() => rmSync(packageDir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(packageDir, { recursive: true, force: true });
+  rmSync(paramsPackageDir, { recursive: true, force: true });
+});
 
 describe("packaged prod stage", () => {
   it.each(ROUTES)("$method /$path has its method on its own function", ({ path, method: httpMethod, fn }) => {
@@ -311,6 +428,14 @@ describe("packaged prod stage", () => {
     }
   });
 
+  it("leaves empty, which the configuration reads as unset, the optional variables whose params the stage does not set", () => {
+    for (const [id, f] of resourcesOfType("AWS::Lambda::Function")) {
+      for (const name of ["DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME", "SECRETS_MAX_AGE"]) {
+        expect(f.Properties.Environment.Variables[name], `${id} ${name}`).toBe("");
+      }
+    }
+  });
+
   it("carries no secret from the packaging shell: secrets are Secrets Manager references", async () => {
     expect(templateText).not.toContain(SHELL_SECRETS.JWT_SECRET);
     expect(templateText).not.toContain("shell-db-password");
@@ -321,6 +446,153 @@ describe("packaged prod stage", () => {
     expect(variables.CORS_ORIGINS).toBe(ORIGIN);
     for (const zip of readdirSync(packageDir).filter((name) => name.endsWith(".zip"))) {
       expect((await bundle(zip)).code).not.toContain(SHELL_SECRETS.JWT_SECRET);
+    }
+  });
+
+  it("gives every function the one role, with osls's log statements and GetSecretValue on the stage's two secrets", () => {
+    const [roleId, role] = theOne("AWS::IAM::Role");
+    for (const [id, f] of resourcesOfType("AWS::Lambda::Function")) expect(f.Properties.Role, id).toEqual({ "Fn::GetAtt": [roleId, "Arn"] });
+    expect(roleStatements(template)).toEqual([
+      ...OSLS_LOG_STATEMENTS,
+      {
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue"],
+        Resource: [{ Ref: "JwtSecret" }, DEFAULT_DATABASE_SECRET, { "Fn::Join": ["", [DEFAULT_DATABASE_SECRET, "-??????"]] }],
+      },
+    ]);
+    // Nothing else: no managed policy, no permissions boundary; only Lambda may take the role.
+    expect(Object.keys(role.Properties).sort()).toEqual(["AssumeRolePolicyDocument", "Path", "Policies", "RoleName"]);
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com"] }, Action: ["sts:AssumeRole"] },
+    ]);
+  });
+
+  it("makes no IAM policy or role beside that role's inline policy unless a param asks for it", () => {
+    const iam = Object.entries(template.Resources).filter(([, resource]) => resource.Type.startsWith("AWS::IAM::"));
+    expect(iam.map(([id, { Type }]) => `${Type} ${id}`).sort()).toEqual(["AWS::IAM::Policy DatabaseSecretKmsDecrypt", "AWS::IAM::Role IamRoleLambdaExecution"]);
+    expect(createdOfType("AWS::IAM::Policy")).toEqual([]);
+  });
+
+  it("runs no function in a VPC, not even with an empty VpcConfig, when the stage names no subnets", () => {
+    for (const [id, f] of resourcesOfType("AWS::Lambda::Function")) expect(f.Properties.VpcConfig, id).toBeUndefined();
+  });
+
+  it("creates no Secrets Manager endpoint unless the stage asks for one", () => {
+    // Declared, under a condition that does not hold.
+    expect(resourcesOfType("AWS::EC2::VPCEndpoint")).toHaveLength(1);
+    expect(createdOfType("AWS::EC2::VPCEndpoint")).toEqual([]);
+    expect(createdOfType("AWS::EC2::SecurityGroup")).toEqual([]);
+  });
+
+  it("keeps every function's logs for 30 days", () => {
+    const logGroups = resourcesOfType("AWS::Logs::LogGroup").map(([, group]) => group.Properties);
+    for (const [id, f] of resourcesOfType("AWS::Lambda::Function")) {
+      const group = logGroups.find(({ LogGroupName }) => LogGroupName === `/aws/lambda/${f.Properties.FunctionName}`);
+      expect(group, id).toMatchObject({ RetentionInDays: 30 });
+    }
+    expect(logGroups.map(({ RetentionInDays }) => RetentionInDays)).toEqual(logGroups.map(() => 30));
+  });
+});
+
+describe("packaged prod stage with the VPC, secret and network params of the command line", () => {
+  it("runs the functions that reach the database in the stage's subnets and security groups", () => {
+    for (const id of DATABASE_FUNCTIONS) {
+      expect(evaluated(lambdaFunction(id, paramsTemplate).VpcConfig), id).toEqual({ SubnetIds: VPC.subnetIds, SecurityGroupIds: VPC.securityGroupIds });
+    }
+  });
+
+  it("keeps the authorizer and the boards outside the VPC, and every other function", () => {
+    const inVpc = resourcesOfType("AWS::Lambda::Function", paramsTemplate).filter(([, f]) => f.Properties.VpcConfig !== undefined);
+    expect(inVpc.map(([id]) => id).sort()).toEqual([...DATABASE_FUNCTIONS].sort());
+    for (const id of OUTSIDE_FUNCTIONS) expect(lambdaFunction(id, paramsTemplate).VpcConfig, id).toBeUndefined();
+  });
+
+  it("gives the role AWS's managed policy for Lambda's network interfaces, and no other", () => {
+    const [, role] = theOne("AWS::IAM::Role", paramsTemplate);
+    expect(role.Properties.ManagedPolicyArns).toEqual([VPC_ACCESS_POLICY]);
+  });
+
+  it("reads the database secret the stage names, by its full ARN, and no other", () => {
+    expect(evaluated(roleStatements(paramsTemplate))).toEqual([
+      ...OSLS_LOG_STATEMENTS,
+      { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [{ Ref: "JwtSecret" }, RDS_SECRET_ARN, `${RDS_SECRET_ARN}-??????`] },
+    ]);
+    for (const [id, f] of resourcesOfType("AWS::Lambda::Function", paramsTemplate)) {
+      expect(f.Properties.Environment.Variables, id).toMatchObject({ DATABASE_URL: RDS_SECRET_ARN, DATABASE_HOST: PROXY_HOST, SECRETS_MAX_AGE: "60" });
+      expect(f.Properties.Environment.Variables.DATABASE_PORT, id).toBe("");
+    }
+  });
+
+  it("may decrypt with the secret's KMS key, only through Secrets Manager and only for that secret", () => {
+    const [[, policy], ...others] = createdOfType("AWS::IAM::Policy", paramsTemplate) as [[string, Resource]];
+    expect(others).toEqual([]);
+    expect(policy.Properties.Roles).toEqual([{ Ref: "IamRoleLambdaExecution" }]);
+    expect(evaluated(policy.Properties.PolicyDocument.Statement)).toEqual([
+      {
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: KMS_KEY_ARN,
+        Condition: {
+          StringEquals: { "kms:ViaService": { "Fn::Sub": "secretsmanager.${AWS::Region}.amazonaws.com" } },
+          StringLike: { "kms:EncryptionContext:SecretARN": [RDS_SECRET_ARN, `${RDS_SECRET_ARN}-??????`] },
+        },
+      },
+    ]);
+  });
+
+  it("creates a Secrets Manager endpoint with private DNS in the functions' subnets", () => {
+    const [[, endpoint]] = createdOfType("AWS::EC2::VPCEndpoint", paramsTemplate) as [[string, Resource]];
+    const [[securityGroupId]] = createdOfType("AWS::EC2::SecurityGroup", paramsTemplate) as [[string, Resource]];
+    expect(evaluated(endpoint.Properties)).toEqual({
+      VpcEndpointType: "Interface",
+      ServiceName: { "Fn::Sub": "com.amazonaws.${AWS::Region}.secretsmanager" },
+      VpcId: VPC.vpcId,
+      SubnetIds: VPC.subnetIds,
+      SecurityGroupIds: [{ Ref: securityGroupId }],
+      PrivateDnsEnabled: true,
+    });
+  });
+
+  it("lets the functions' security groups, and nothing else, reach the endpoint on 443", () => {
+    const [[, securityGroup], ...others] = createdOfType("AWS::EC2::SecurityGroup", paramsTemplate) as [[string, Resource]];
+    expect(others).toEqual([]);
+    expect(securityGroup.Properties.VpcId).toBe(VPC.vpcId);
+    const rules = evaluated(securityGroup.Properties.SecurityGroupIngress) as Record<string, unknown>[];
+    expect(rules).toEqual([expect.objectContaining({ IpProtocol: "tcp", FromPort: 443, ToPort: 443 })]);
+    // Every database function carries all of the stage's security groups: naming one admits them all.
+    expect(VPC.securityGroupIds).toContain(rules[0]!.SourceSecurityGroupId);
+    expect(Object.keys(rules[0]!).sort()).toEqual(["Description", "FromPort", "IpProtocol", "SourceSecurityGroupId", "ToPort"]);
+  });
+
+  it("keeps logs for the days the stage asks, and throttles at its rate", () => {
+    for (const [id, group] of resourcesOfType("AWS::Logs::LogGroup", paramsTemplate)) expect(group.Properties.RetentionInDays, id).toBe(90);
+    const [, stage] = theOne("AWS::ApiGateway::Stage", paramsTemplate);
+    const [defaults] = (stage.Properties.MethodSettings as MethodSetting[]).filter((setting) => setting.ResourcePath === "/*");
+    expect(Number(defaults!.ThrottlingRateLimit)).toBe(50);
+    expect(Number(defaults!.ThrottlingBurstLimit)).toBe(STAGE_THROTTLE.burst);
+  });
+
+  it("carries no secret from the packaging shell either", () => {
+    expect(paramsTemplateText).not.toContain(SHELL_SECRETS.JWT_SECRET);
+    expect(paramsTemplateText).not.toContain("shell-db-password");
+  });
+});
+
+describe("both packagings", () => {
+  it.each([
+    ["without params", () => template],
+    ["with every param", () => paramsTemplate],
+  ])("never grants an IAM action on every resource (*), nor a wildcard action, %s", (_, of) => {
+    const documents = [
+      ...resourcesOfType("AWS::IAM::Role", of()).flatMap(([, role]) => (role.Properties.Policies as { PolicyDocument: unknown }[]).map((policy) => policy.PolicyDocument)),
+      ...resourcesOfType("AWS::IAM::Policy", of()).map(([, policy]) => policy.Properties.PolicyDocument as unknown),
+    ];
+    const statements = documents.flatMap((document) => (document as { Statement: Statement[] }).Statement);
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      expect(statement.Effect).toBe("Allow");
+      for (const resource of [statement.Resource].flat()) expect(resource, JSON.stringify(statement)).not.toBe("*");
+      for (const action of [statement.Action].flat()) expect(action, JSON.stringify(statement)).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
     }
   });
 });

@@ -5,11 +5,13 @@ import JSZip from "jszip";
 
 // `sls package --stage prod` and the zips it makes, for the deployment test and the cold-start bench.
 
-export function packageProdStage(packageDir: string, env: Record<string, string>): Promise<void> {
+/** `params` are passed as `--param="name=value"`, as an operator overrides a stage's params. */
+export function packageProdStage(packageDir: string, env: Record<string, string>, params: Record<string, string> = {}): Promise<void> {
+  const paramFlags = Object.entries(params).map(([name, value]) => `--param=${name}=${value}`);
   return new Promise((resolve, reject) =>
     execFile(
       process.execPath,
-      ["node_modules/osls/bin/serverless.js", "package", "--stage", "prod", "--package", packageDir],
+      ["node_modules/osls/bin/serverless.js", "package", "--stage", "prod", "--package", packageDir, ...paramFlags],
       { env: { ...process.env, ...env }, timeout: 170_000 },
       (error, stdout, stderr) => (error ? reject(new Error(`sls package failed:\n${stdout}\n${stderr}`)) : resolve()),
     ),
