@@ -29,7 +29,9 @@ export default defineConfig({
       project("unit", { setupFiles: ["test/setup/unit.env.ts"] }),
       project("db", { ...slow, globalSetup: ["test/setup/db.global.ts"], setupFiles: ["test/setup/db.env.ts"] }),
       project("e2e", { ...slow, globalSetup: ["test/setup/e2e.global.ts"] }),
-      project("deploy", slow),
+      // One file at a time: osls builds every package in the checkout's own .serverless folder
+      // before moving it to --package, so two packagings at once take each other's zips away.
+      project("deploy", { ...slow, fileParallelism: false }),
       project("harness", { ...slow, testTimeout: 180_000 }),
     ],
   },

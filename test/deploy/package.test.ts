@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import middy from "@middy/core";
-import httpSecurityHeaders from "@middy/http-security-headers";
-import type { APIGatewayProxyResult, Context } from "aws-lambda";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { securityHeaders } from "../../lib/http/security-headers.ts";
 import { extractZip, packageProdStage } from "../support/packaged.ts";
 
 // `sls package --stage prod` and what a real API Gateway would get from it. serverless-offline
@@ -215,12 +215,12 @@ function gatewayResponse(type: string): Resource["Properties"] {
   return found[0]![1].Properties;
 }
 
-/** The headers @middy/http-security-headers puts on every handler's answer (lib/http/route.ts). */
+/** The security headers every handler's answer carries (lib/http/route.ts). */
 async function handlerSecurityHeaders(): Promise<Record<string, unknown>> {
-  const handler = middy<unknown, APIGatewayProxyResult>()
-    .use(httpSecurityHeaders())
+  const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(securityHeaders())
     .handler(async () => ({ statusCode: 200, body: "" }));
-  return (await handler({}, {} as Context)).headers ?? {};
+  return (await handler({} as APIGatewayProxyEvent, {} as Context)).headers ?? {};
 }
 
 async function bundle(zipName: string): Promise<{ names: string[]; code: string }> {
