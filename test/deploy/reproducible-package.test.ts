@@ -6,7 +6,7 @@ import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // The artifacts `sls package` makes do not depend on what ran before it in the working tree, and
-// the local stage cannot be packaged or deployed.
+// neither the local stage nor a stage without browser origins can be packaged or deployed.
 
 interface Run {
   code: number;
@@ -127,5 +127,22 @@ describe("the local stage", () => {
     expect(run.output).toContain('The "dev" stage is the local one');
     expect(run.output).toContain("sls deploy --stage staging");
     expect(existsSync(devPackage)).toBe(false);
+  });
+});
+
+describe("a deployed stage", () => {
+  it("is not packaged without browser origins, and the message says where to give them", async () => {
+    const packageDir = join(scratch, "no-origins");
+    const run = await sls(["package", "--stage", "staging", "--package", packageDir], { ESBUILD_WORK_FOLDER: workFolder, CORS_ORIGINS: "" });
+    expect(run.code).not.toBe(0);
+    expect(run.output).toContain('The "staging" stage names no browser origins: set CORS_ORIGINS=https://app.example.com');
+    expect(run.output).toContain("params.staging.corsOrigins");
+    expect(existsSync(packageDir)).toBe(false);
+  });
+
+  it("needs no origins for commands that package nothing", async () => {
+    const run = await sls(["print", "--stage", "staging", "--path", "provider.logRetentionInDays"], { CORS_ORIGINS: "" });
+    expect(run).toMatchObject({ code: 0 });
+    expect(run.output.trim().split("\n")[0]).toBe("30");
   });
 });
