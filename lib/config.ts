@@ -1,5 +1,6 @@
 import { formatDatabaseUrl, withAddress } from "./db/database-url.ts";
-import { expiring, readCurrentSecret, readPreviousSecret, SecretsManagerUnavailableError } from "./secrets.ts";
+import { logger } from "./logger.ts";
+import { expiring, readCurrentSecret, readPreviousSecret, SecretsManagerUnavailableError, type KeepOnFailure } from "./secrets.ts";
 
 // Configuration: the one table of settings. Plain settings come from the environment, read once
 // per container. The two secrets (JWT_SECRET, DATABASE_URL) hold either the value (local stage)
@@ -54,7 +55,8 @@ export interface SecretRead {
   maxAgeSeconds?: number;
 }
 
-const SECRET_ARN_PREFIX = "arn:aws:secretsmanager:";
+/** A Secrets Manager ARN in any partition: aws, aws-cn, aws-us-gov, … */
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:/;
 
 /** Where the secret `name` lives: its value is in the environment, or in the Secrets Manager secret `arn`. */
 type SecretSource = { value: string } | { arn: string; described: string };
@@ -62,7 +64,10 @@ type SecretSource = { value: string } | { arn: string; described: string };
 function secretSource(name: string): SecretSource {
   const value = process.env[name];
   if (!value) throw new ConfigError(`${name} environment variable is not set`);
-  return value.startsWith(SECRET_ARN_PREFIX) ? { arn: value, described: `the secret named by ${name} (${value})` } : { value };
+  if (SECRET_ARN.test(value)) return { arn: value, described: `the secret named by ${name} (${value})` };
+  // Any other ARN taken for the value itself would be a guessable key or a URL that is not one.
+  if (value.startsWith("arn:")) throw new ConfigError(`${name} is an ARN but not of a Secrets Manager secret (${value})`);
+  return { value };
 }
 
 function unreadable(name: string, arn: string) {
@@ -147,18 +152,39 @@ function previousKeyIn(text: string | undefined, described: string): string | un
   }
 }
 
+/**
+ * Secrets Manager out of reach or throttling us, with a value read before: that value is served
+ * for up to an hour past its max age (the secret has most likely not changed), and Secrets
+ * Manager is asked again at most every 30 s, with a warning each time. Without an earlier value
+ * the request fails with a 503.
+ */
+const KEEP_ON_OUTAGE: KeepOnFailure = {
+  when: (error) => error instanceof SecretsManagerUnavailableError,
+  staleForMs: 60 * 60 * 1000,
+  retryAfterMs: 30 * 1000,
+  onKept: (error, ageMs) => {
+    const { arn, code } = error as SecretsManagerUnavailableError;
+    logger.warn("Secrets Manager unavailable: serving the value read before", { secret: arn, code, ageSeconds: Math.round(ageMs / 1000) });
+  },
+};
+
 async function loadJwtKeys(): Promise<JwtKeys> {
   const source = secretSource("JWT_SECRET");
   if ("value" in source) return { current: checkedCurrentKey(source.value) };
   const [current, previous] = await Promise.all([
     readCurrentSecret(source.arn).catch(unreadable("JWT_SECRET", source.arn)),
-    readPreviousSecret(source.arn).catch(unreadable("JWT_SECRET", source.arn)),
+    // A previous version that cannot be read as a string (a binary one) is no key: left out, as
+    // previousKeyIn leaves out one that is malformed. Only an unreachable Secrets Manager fails.
+    readPreviousSecret(source.arn).catch((error: unknown) => {
+      if (error instanceof SecretsManagerUnavailableError) throw error;
+      return undefined;
+    }),
   ]);
   const previousKey = previousKeyIn(previous, source.described);
   return { current: checkedCurrentKey(jwtKeyIn(current, source.described)), ...(previousKey !== undefined && { previous: previousKey }) };
 }
 
-const jwtKeys = expiring(loadJwtKeys, maxAgeMs);
+const jwtKeys = expiring(loadJwtKeys, maxAgeMs, { keepOnFailure: KEEP_ON_OUTAGE });
 
 export function getJwtKeys(read: SecretRead = {}): Promise<JwtKeys> {
   return jwtKeys.get(read.maxAgeSeconds === undefined ? undefined : read.maxAgeSeconds * 1000);
@@ -240,7 +266,7 @@ async function loadDatabaseUrl(): Promise<string> {
   return databaseUrlIn(await readCurrentSecret(source.arn).catch(unreadable("DATABASE_URL", source.arn)), source.described, environment);
 }
 
-const databaseUrl = expiring(loadDatabaseUrl, maxAgeMs);
+const databaseUrl = expiring(loadDatabaseUrl, maxAgeMs, { keepOnFailure: KEEP_ON_OUTAGE });
 
 export function getDatabaseUrl(read: SecretRead = {}): Promise<string> {
   return databaseUrl.get(read.maxAgeSeconds === undefined ? undefined : read.maxAgeSeconds * 1000);

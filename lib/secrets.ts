@@ -111,13 +111,40 @@ export interface Expiring<T> {
 }
 
 /**
- * A value that `load` makes, kept for `maxAgeMs()` (read at each get, so a setting's change is
- * seen). A failed load is not kept: the next get tries again. `now` is injectable for tests; its
- * default, Date.now, is what vitest's fake timers move.
+ * What to do when a load fails for a passing reason (Secrets Manager unreachable or throttled)
+ * while an older value is kept: serve that value up to `staleForMs` past its max age, trying to
+ * load again at most every `retryAfterMs` (so a request does not wait out the SDK's timeouts
+ * each time). Without this, an outage of a few minutes would fail every request of every
+ * container once its values expire, although the secrets themselves have not changed.
  */
-export function expiring<T>(load: () => Promise<T>, maxAgeMs: () => number, now: () => number = () => Date.now()): Expiring<T> {
-  let kept: { value: T; loadedAt: number } | undefined;
+export interface KeepOnFailure {
+  when: (error: unknown) => boolean;
+  staleForMs: number;
+  retryAfterMs: number;
+  /** Told each time the kept value is served instead, with the failure and the value's age. */
+  onKept?: (error: unknown, ageMs: number) => void;
+}
+
+/**
+ * A value that `load` makes, kept for `maxAgeMs()` (read at each get, so a setting's change is
+ * seen). A failed load is not kept: the next get tries again, unless `keepOnFailure` says to
+ * serve the older value for a while. `now` is injectable for tests; its default, Date.now, is
+ * what vitest's fake timers move.
+ */
+export function expiring<T>(
+  load: () => Promise<T>,
+  maxAgeMs: () => number,
+  options: { keepOnFailure?: KeepOnFailure; now?: () => number } = {},
+): Expiring<T> {
+  const { keepOnFailure, now = () => Date.now() } = options;
+  let kept: { value: T; loadedAt: number; retryAt?: number } | undefined;
   let pending: Promise<T> | undefined;
+
+  /** The kept value, while it may stand in for a failed load. */
+  function servableStale(): { value: T; loadedAt: number; retryAt?: number } | undefined {
+    if (!kept || !keepOnFailure) return undefined;
+    return now() - kept.loadedAt < maxAgeMs() + keepOnFailure.staleForMs ? kept : undefined;
+  }
 
   function loadAgain(): Promise<T> {
     // Its age counts from the request, not the answer: never younger than the value it holds.
@@ -131,8 +158,13 @@ export function expiring<T>(load: () => Promise<T>, maxAgeMs: () => number, now:
         return value;
       },
       (error: unknown) => {
-        if (pending === loading) pending = undefined;
-        throw error;
+        if (pending !== loading) throw error;
+        pending = undefined;
+        const stale = keepOnFailure?.when(error) ? servableStale() : undefined;
+        if (!stale) throw error;
+        stale.retryAt = now() + keepOnFailure!.retryAfterMs;
+        keepOnFailure!.onKept?.(error, now() - stale.loadedAt);
+        return stale.value;
       },
     );
     pending = loading;
@@ -143,6 +175,9 @@ export function expiring<T>(load: () => Promise<T>, maxAgeMs: () => number, now:
     get(maxAge = maxAgeMs()) {
       if (pending) return pending;
       if (kept && now() - kept.loadedAt < maxAge) return Promise.resolve(kept.value);
+      // A load failed a moment ago and its older value stands in: no new attempt until retryAt.
+      const stale = servableStale();
+      if (stale?.retryAt !== undefined && now() < stale.retryAt) return Promise.resolve(stale.value);
       return loadAgain();
     },
     reset() {

@@ -8,8 +8,10 @@ import { getJwtKeys } from "../config.ts";
 
 /**
  * A container holding a key ring from before a rotation meets tokens signed with the new key: it
- * reads the ring again, but at most once in this many seconds, so that made-up key ids cannot
- * turn into a Secrets Manager call per request. Counted from the last such reading, not from when
+ * reads the ring again, but after a reading that did not find the key id, not again for this many
+ * seconds, so that made-up key ids cannot turn into a Secrets Manager call per request. A reading
+ * that found its key starts no wait: two rotations in a row (the README's answer to a leaked
+ * key) must not leave the second key refused for 30 s. Counted from that reading, not from when
  * the ring was read: a ring read a second before the rotation is as stale as an older one.
  */
 export const UNKNOWN_KEY_RELOAD_SECONDS = 30;
@@ -54,5 +56,7 @@ export async function verificationKey(kid: string | undefined): Promise<string |
   if (key !== undefined || now - lastUnknownKeyReloadAt < UNKNOWN_KEY_RELOAD_SECONDS * 1000) return key;
   // Counted before the reading, so that a failing one is not tried again at every request either.
   lastUnknownKeyReloadAt = now;
-  return keyWithId(await getJwtKeys({ maxAgeSeconds: 0 }), kid);
+  const found = keyWithId(await getJwtKeys({ maxAgeSeconds: 0 }), kid);
+  if (found !== undefined) lastUnknownKeyReloadAt = -Infinity;
+  return found;
 }

@@ -104,7 +104,7 @@ const OSLS_LOG_STATEMENTS: Statement[] = [
 ];
 const VPC_ACCESS_POLICY = { "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"]] };
 // The stage's database URL secret when no param names another: a partial ARN, its name.
-const DEFAULT_DATABASE_SECRET = { "Fn::Sub": "arn:aws:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:auth-api/prod/database-url" };
+const DEFAULT_DATABASE_SECRET = { "Fn::Sub": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:auth-api/prod/database-url" };
 
 // API Gateway's own answers: the two fallbacks, and three with a status and message of their own.
 const GATEWAY_RESPONSES = [
@@ -442,7 +442,7 @@ describe("packaged prod stage", () => {
     const [, signin] = resourcesOfType("AWS::Lambda::Function").find(([id]) => id === "SigninLambdaFunction")!;
     const variables = signin.Properties.Environment.Variables;
     expect(variables.JWT_SECRET).toEqual({ Ref: "JwtSecret" });
-    expect(JSON.stringify(variables.DATABASE_URL)).toMatch(/^\{"Fn::Sub":"arn:aws:secretsmanager:/);
+    expect(JSON.stringify(variables.DATABASE_URL)).toMatch(/^\{"Fn::Sub":"arn:\$\{AWS::Partition\}:secretsmanager:/);
     expect(variables.CORS_ORIGINS).toBe(ORIGIN);
     for (const zip of readdirSync(packageDir).filter((name) => name.endsWith(".zip"))) {
       expect((await bundle(zip)).code).not.toContain(SHELL_SECRETS.JWT_SECRET);

@@ -166,6 +166,19 @@ describe("JWT_SECRET", () => {
     expect(getSecretValueCalls("AWSPREVIOUS")).toHaveLength(1);
   });
 
+  it("as an ARN of another partition (AWS China, GovCloud) is read from Secrets Manager too, never taken for the key", async () => {
+    const chinaArn = "arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:auth-api/prod/jwt-secret-AbCdEf";
+    process.env.JWT_SECRET = chinaArn;
+    putSecretValue(chinaArn, "k".repeat(40));
+    expect(await getJwtKeys()).toEqual({ current: "k".repeat(40) });
+  });
+
+  it("refuses an ARN that is not of a Secrets Manager secret, rather than taking it for the key", async () => {
+    process.env.JWT_SECRET = "arn:aws:ssm:us-east-1:123456789012:parameter/auth-api/prod/jwt-secret";
+    await expect(getJwtKeys()).rejects.toThrow(new ConfigError(`JWT_SECRET is an ARN but not of a Secrets Manager secret (${process.env.JWT_SECRET})`));
+    expect(getSecretValueCalls()).toEqual([]);
+  });
+
   it("after a rotation holds the new key as current and the one it replaced as previous", async () => {
     process.env.JWT_SECRET = JWT_ARN;
     putSecretValue(JWT_ARN, "a".repeat(64));

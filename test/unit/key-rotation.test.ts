@@ -2,7 +2,8 @@ import jwt from "jsonwebtoken";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { keyIdOf, UNKNOWN_KEY_RELOAD_SECONDS } from "../../lib/auth/key-ring.ts";
 import type { AccessTokenClaims } from "../../lib/auth/tokens.ts";
-import { getSecretValueCalls, putSecretValue, resetSecretsManager } from "../support/secrets-manager.ts";
+import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
+import { getSecretValueCalls, putSecretValue, resetSecretsManager, secretsManagerMock } from "../support/secrets-manager.ts";
 
 // Rotating the JWT key of a deployed stage: `put-secret-value` makes a new AWSCURRENT and moves
 // AWSPREVIOUS to the key it replaced. Each container is a fresh instance of the modules (as a
@@ -110,6 +111,52 @@ describe("a rotation of the JWT key", () => {
     expect(claims).toEqual(MONA);
     expect(getSecretValueCalls().slice(callsBefore).map((call) => call.VersionStage)).toEqual(["AWSCURRENT", "AWSPREVIOUS"]);
     expect(kidOf(await warm.sign())).toBe(keyIdOf(KEY_2));
+  });
+
+  it("lets a warm container take the second of two rotations in a row at once (the answer to a leaked key)", async () => {
+    // Prepare: a warm container meets a token of the first new key, 10 s before the second rotation.
+    putSecretValue(JWT_ARN, KEY_1);
+    const warm = await newContainer();
+    await warm.verify(await warm.sign());
+    putSecretValue(JWT_ARN, KEY_2);
+    expect(await warm.verify(tokenSignedWith(KEY_2))).toEqual(MONA);
+    vi.setSystemTime(NOW_MS + 10_000);
+    putSecretValue(JWT_ARN, KEY_3);
+    // Act and assess: the third key's tokens are accepted now, not 30 s after the last reading.
+    expect(await warm.verify(tokenSignedWith(KEY_3))).toEqual(MONA);
+  });
+
+  it("leaves out a previous version that is binary, instead of failing every token", async () => {
+    putSecretValue(JWT_ARN, KEY_1);
+    secretsManagerMock
+      .on(GetSecretValueCommand, { SecretId: JWT_ARN, VersionStage: "AWSPREVIOUS" })
+      .resolves({ ARN: JWT_ARN, SecretBinary: new Uint8Array([1, 2, 3]) });
+    const container = await newContainer();
+    expect(await container.verify(await container.sign())).toEqual(MONA);
+  });
+
+  it("keeps verifying with the keys it read when Secrets Manager is away after they expire, asking again every 30 s", async () => {
+    // Prepare: a warm container, then Secrets Manager gone past the keys' max age (300 s).
+    putSecretValue(JWT_ARN, KEY_1);
+    const warm = await newContainer();
+    const token = await warm.sign();
+    const away = Object.assign(new Error("connect ETIMEDOUT"), { code: "ETIMEDOUT" });
+    secretsManagerMock.on(GetSecretValueCommand).rejects(away);
+    const readings = () => getSecretValueCalls("AWSCURRENT").length;
+    const before = readings();
+    // Act and assess
+    vi.setSystemTime(NOW_MS + 301_000);
+    expect(await warm.verify(token)).toEqual(MONA);
+    expect(readings()).toBe(before + 1);
+    vi.setSystemTime(NOW_MS + 330_000);
+    expect(await warm.verify(token)).toEqual(MONA);
+    expect(readings()).toBe(before + 1);
+    vi.setSystemTime(NOW_MS + 332_000);
+    expect(await warm.verify(token)).toEqual(MONA);
+    expect(readings()).toBe(before + 2);
+    // An hour past the max age, the old keys are no longer served.
+    vi.setSystemTime(NOW_MS + 300_000 + 3_600_000);
+    await expect(warm.verify(token)).rejects.toMatchObject({ name: "SecretsManagerUnavailableError", code: "ETIMEDOUT" });
   });
 
   it("refuses tokens signed with the key before the previous one", async () => {

@@ -15,7 +15,7 @@ function counted() {
     const answer = state.next;
     return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
   };
-  const cache = expiring(load, () => 60_000, () => state.nowMs);
+  const cache = expiring(load, () => 60_000, { now: () => state.nowMs });
   return { state, cache };
 }
 
