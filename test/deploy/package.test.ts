@@ -168,11 +168,27 @@ function lambdaFunction(id: string, from: Template = template): Resource["Proper
   return found.Properties;
 }
 
-/** The statements of the functions' role's inline policy, its only one. */
-function roleStatements(from: Template): Statement[] {
-  const [, role] = theOne("AWS::IAM::Role", from);
-  expect(role.Properties.Policies).toHaveLength(1);
-  return role.Properties.Policies[0].PolicyDocument.Statement;
+/** osls's role, which every function but the authorizer and the boards takes. */
+const SHARED_ROLE = "IamRoleLambdaExecution";
+
+function role(id: string, from: Template = template): Resource["Properties"] {
+  const found = from.Resources[id];
+  if (found?.Type !== "AWS::IAM::Role") throw new Error(`no role ${id}`);
+  return found.Properties;
+}
+
+/** The statements of a role's inline policy, its only one. */
+function roleStatements(from: Template, id = SHARED_ROLE): Statement[] {
+  const { Policies } = role(id, from);
+  expect(Policies, id).toHaveLength(1);
+  return Policies[0].PolicyDocument.Statement;
+}
+
+/** Writing to the log groups of these functions, as a role of ours says it. */
+function logStatement(functionIds: string[], from: Template = template): Statement {
+  const logGroups = functionIds.map((id) => from.Resources[id.replace(/LambdaFunction$/, "LogGroup")]!.Properties.LogGroupName as string);
+  const arns = logGroups.map((name) => ({ "Fn::Sub": `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${name}:*` }));
+  return { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: arns.length === 1 ? arns[0] : arns };
 }
 
 /** The full path of an API Gateway resource, from its PathPart and its parents'. */
@@ -449,9 +465,9 @@ describe("packaged prod stage", () => {
     }
   });
 
-  it("gives every function the one role, with osls's log statements and GetSecretValue on the stage's two secrets", () => {
-    const [roleId, role] = theOne("AWS::IAM::Role");
-    for (const [id, f] of resourcesOfType("AWS::Lambda::Function")) expect(f.Properties.Role, id).toEqual({ "Fn::GetAtt": [roleId, "Arn"] });
+  it("gives the database functions the shared role, with osls's log statements and GetSecretValue on the stage's two secrets", () => {
+    const shared = role(SHARED_ROLE);
+    for (const id of DATABASE_FUNCTIONS) expect(lambdaFunction(id).Role, id).toEqual({ "Fn::GetAtt": [SHARED_ROLE, "Arn"] });
     expect(roleStatements(template)).toEqual([
       ...OSLS_LOG_STATEMENTS,
       {
@@ -461,15 +477,43 @@ describe("packaged prod stage", () => {
       },
     ]);
     // Nothing else: no managed policy, no permissions boundary; only Lambda may take the role.
-    expect(Object.keys(role.Properties).sort()).toEqual(["AssumeRolePolicyDocument", "Path", "Policies", "RoleName"]);
-    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+    expect(Object.keys(shared).sort()).toEqual(["AssumeRolePolicyDocument", "Path", "Policies", "RoleName"]);
+    expect(shared.AssumeRolePolicyDocument.Statement).toEqual([
       { Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com"] }, Action: ["sts:AssumeRole"] },
     ]);
   });
 
+  it("gives the authorizer a role of its own: writing its logs and reading the JWT key, not the database secret", () => {
+    expect(lambdaFunction("AuthorizerLambdaFunction").Role).toEqual({ "Fn::GetAtt": ["AuthorizerRole", "Arn"] });
+    expect(roleStatements(template, "AuthorizerRole")).toEqual([
+      logStatement(["AuthorizerLambdaFunction"]),
+      { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [{ Ref: "JwtSecret" }] },
+    ]);
+  });
+
+  it("gives the boards a role that may write their logs and nothing else", () => {
+    const boards = OUTSIDE_FUNCTIONS.filter((id) => id !== "AuthorizerLambdaFunction");
+    for (const id of boards) expect(lambdaFunction(id).Role, id).toEqual({ "Fn::GetAtt": ["BoardsRole", "Arn"] });
+    expect(roleStatements(template, "BoardsRole")).toEqual([logStatement(boards)]);
+  });
+
+  it("lets only Lambda take the roles of its own, with nothing beside their inline policy", () => {
+    for (const id of ["AuthorizerRole", "BoardsRole"]) {
+      expect(Object.keys(role(id)).sort(), id).toEqual(["AssumeRolePolicyDocument", "Policies"]);
+      expect(role(id).AssumeRolePolicyDocument.Statement, id).toEqual([
+        { Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com"] }, Action: ["sts:AssumeRole"] },
+      ]);
+    }
+  });
+
   it("makes no IAM policy or role beside that role's inline policy unless a param asks for it", () => {
     const iam = Object.entries(template.Resources).filter(([, resource]) => resource.Type.startsWith("AWS::IAM::"));
-    expect(iam.map(([id, { Type }]) => `${Type} ${id}`).sort()).toEqual(["AWS::IAM::Policy DatabaseSecretKmsDecrypt", "AWS::IAM::Role IamRoleLambdaExecution"]);
+    expect(iam.map(([id, { Type }]) => `${Type} ${id}`).sort()).toEqual([
+      "AWS::IAM::Policy DatabaseSecretKmsDecrypt",
+      "AWS::IAM::Role AuthorizerRole",
+      "AWS::IAM::Role BoardsRole",
+      "AWS::IAM::Role IamRoleLambdaExecution",
+    ]);
     expect(createdOfType("AWS::IAM::Policy")).toEqual([]);
   });
 
@@ -508,8 +552,9 @@ describe("packaged prod stage with the VPC, secret and network params of the com
   });
 
   it("gives the role AWS's managed policy for Lambda's network interfaces, and no other", () => {
-    const [, role] = theOne("AWS::IAM::Role", paramsTemplate);
-    expect(role.Properties.ManagedPolicyArns).toEqual([VPC_ACCESS_POLICY]);
+    expect(role(SHARED_ROLE, paramsTemplate).ManagedPolicyArns).toEqual([VPC_ACCESS_POLICY]);
+    // The authorizer and the boards are outside the VPC: no network interfaces to make.
+    for (const id of ["AuthorizerRole", "BoardsRole"]) expect(role(id, paramsTemplate).ManagedPolicyArns, id).toBeUndefined();
   });
 
   it("reads the database secret the stage names, by its full ARN, and no other", () => {
@@ -582,7 +627,7 @@ describe("both packagings", () => {
   it.each([
     ["without params", () => template],
     ["with every param", () => paramsTemplate],
-  ])("never grants an IAM action on every resource (*), nor a wildcard action, %s", (_, of) => {
+  ])("never grants, in a statement of ours or osls's, an action on every resource (*), nor a wildcard action, %s", (_, of) => {
     const documents = [
       ...resourcesOfType("AWS::IAM::Role", of()).flatMap(([, role]) => (role.Properties.Policies as { PolicyDocument: unknown }[]).map((policy) => policy.PolicyDocument)),
       ...resourcesOfType("AWS::IAM::Policy", of()).map(([, policy]) => policy.Properties.PolicyDocument as unknown),
