@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import JSZip from "jszip";
 
@@ -13,7 +13,12 @@ export function packageProdStage(packageDir: string, env: Record<string, string>
       process.execPath,
       ["node_modules/osls/bin/serverless.js", "package", "--stage", "prod", "--package", packageDir, ...paramFlags],
       { env: { ...process.env, ...env }, timeout: 170_000 },
-      (error, stdout, stderr) => (error ? reject(new Error(`sls package failed:\n${stdout}\n${stderr}`)) : resolve()),
+      (error, stdout, stderr) => {
+        // The package removes its stage's build folder (<work folder>/prod), not the one above it.
+        if (env.ESBUILD_WORK_FOLDER) rmSync(env.ESBUILD_WORK_FOLDER, { recursive: true, force: true });
+        if (error) reject(new Error(`sls package failed:\n${stdout}\n${stderr}`));
+        else resolve();
+      },
     ),
   );
 }
