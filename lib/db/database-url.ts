@@ -1,5 +1,19 @@
 // DATABASE_URL is `mysql://user:password@host:port/database?options` (Prisma's form).
 
+/** The URL object of DATABASE_URL. URL's own error carries the input, password included: never echo it. */
+function parsedDatabaseUrl(url: string): URL {
+  try {
+    return new URL(url);
+  } catch {
+    throw new Error("DATABASE_URL is not a valid URL");
+  }
+}
+
+/** A host as a URL writes it: an IPv6 address in brackets. */
+function hostInUrl(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}
+
 export interface DatabaseAddress {
   host: string;
   port: number;
@@ -9,13 +23,7 @@ export interface DatabaseAddress {
 }
 
 export function parseDatabaseUrl(url: string): DatabaseAddress {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    // The URL may hold a password: never echo it.
-    throw new Error("DATABASE_URL is not a valid URL");
-  }
+  const parsed = parsedDatabaseUrl(url);
   if (parsed.protocol !== "mysql:" && parsed.protocol !== "mariadb:") {
     throw new Error("DATABASE_URL must start with mysql:// or mariadb://");
   }
@@ -46,13 +54,7 @@ export interface PoolSettings {
  * (the driver reads no other), a bracket-free IPv6 host and no prepared-statement cache.
  */
 export function driverPoolUrl(url: string, settings: PoolSettings): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    // URL's own error carries the input, password included.
-    throw new Error("DATABASE_URL is not a valid URL");
-  }
+  const parsed = parsedDatabaseUrl(url);
   parsed.protocol = "mariadb:";
   if (parsed.hostname.startsWith("[")) parsed.hostname = encodeURIComponent(parsed.hostname.slice(1, -1));
   const options = parsed.searchParams;
@@ -78,20 +80,13 @@ export interface DatabaseAddressParts {
  * it is, so a password with `%41` in it would come back as `A`.
  */
 export function formatDatabaseUrl({ host, port, user, password, database }: DatabaseAddressParts): string {
-  const hostPart = host.includes(":") ? `[${host}]` : host;
-  return `mysql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${hostPart}:${port}/${encodeURIComponent(database)}`;
+  return `mysql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${hostInUrl(host)}:${port}/${encodeURIComponent(database)}`;
 }
 
 /** `url` with its host, port or database name replaced by those given. */
 export function withAddress(url: string, parts: { host?: string; port?: number; database?: string }): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    // URL's own error carries the input, password included.
-    throw new Error("DATABASE_URL is not a valid URL");
-  }
-  if (parts.host !== undefined) parsed.hostname = parts.host.includes(":") ? `[${parts.host}]` : parts.host;
+  const parsed = parsedDatabaseUrl(url);
+  if (parts.host !== undefined) parsed.hostname = hostInUrl(parts.host);
   if (parts.port !== undefined) parsed.port = String(parts.port);
   if (parts.database !== undefined) parsed.pathname = `/${encodeURIComponent(parts.database)}`;
   return parsed.toString();
