@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { getJwtKeys } from "../config.ts";
+import { getJwtKeys, type JwtKeys } from "../config.ts";
 
 // The access tokens' keys. A token names its key with a key id (`kid`) made from the key itself,
 // so the same rule serves a key kept in the environment and the versions of a Secrets Manager
@@ -35,13 +35,27 @@ export interface SigningKey {
   key: string;
 }
 
-export async function signingKey(): Promise<SigningKey> {
-  const { current } = await getJwtKeys();
-  return { kid: keyIdOf(current), key: current };
+/**
+ * The ring's keys with their ids, worked out once per ring read rather than per token (a SHA-256
+ * each): the config keeps the same JwtKeys object until it reads the secret again.
+ */
+const keysWithIds = new WeakMap<JwtKeys, SigningKey[]>();
+
+function withIds(keys: JwtKeys): SigningKey[] {
+  let known = keysWithIds.get(keys);
+  if (!known) {
+    known = [keys.current, keys.previous].filter((key) => key !== undefined).map((key) => ({ kid: keyIdOf(key), key }));
+    keysWithIds.set(keys, known);
+  }
+  return known;
 }
 
-function keyWithId(keys: { current: string; previous?: string }, kid: string): string | undefined {
-  return [keys.current, keys.previous].find((key) => key !== undefined && keyIdOf(key) === kid);
+export async function signingKey(): Promise<SigningKey> {
+  return withIds(await getJwtKeys())[0]!;
+}
+
+function keyWithId(keys: JwtKeys, kid: string): string | undefined {
+  return withIds(keys).find((known) => known.kid === kid)?.key;
 }
 
 /**
