@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { parseDatabaseUrl } from "../../lib/db/database-url.ts";
 import { databaseUnavailable } from "../../lib/db/unavailable.ts";
+import { closeContainers, newContainerWith } from "../support/containers.ts";
 import { query } from "../support/db-query.ts";
 import { getSecretValueCalls, putSecretValue, resetSecretsManager } from "../support/secrets-manager.ts";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.ts";
@@ -20,7 +21,6 @@ const BUDGET_MS = 3_500;
 const USER = `rotation_${randomBytes(4).toString("hex")}`;
 
 type GetPrisma = (typeof import("../../lib/db/client.ts"))["getPrisma"];
-const disconnects: (() => Promise<void>)[] = [];
 const proxies: TcpProxy[] = [];
 
 /** A password as RDS makes them, with the characters a URL must escape. */
@@ -39,10 +39,7 @@ async function setPassword(password: string): Promise<void> {
 /** A cold container whose DATABASE_URL is the secret's ARN. */
 async function newContainer(): Promise<GetPrisma> {
   process.env.DATABASE_URL = ARN;
-  vi.resetModules();
-  const { getPrisma, disconnectPrisma } = await import("../../lib/db/client.ts");
-  disconnects.push(disconnectPrisma);
-  return getPrisma;
+  return (await newContainerWith(() => import("../../lib/db/client.ts"))).getPrisma;
 }
 
 async function currentUser(getPrisma: GetPrisma): Promise<string> {
@@ -60,7 +57,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await Promise.all(disconnects.map((disconnect) => disconnect()));
+  await closeContainers();
   await Promise.all(proxies.map((proxy) => proxy.close()));
   await query("DROP USER IF EXISTS ?@'%'", [USER]);
 });

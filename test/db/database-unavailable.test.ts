@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from
 import { hashPassword } from "../../lib/auth/passwords.ts";
 import { parseDatabaseUrl } from "../../lib/db/database-url.ts";
 import { databaseUnavailable } from "../../lib/db/unavailable.ts";
+import { closeContainers, newContainerWith } from "../support/containers.ts";
 import { query } from "../support/db-query.ts";
 import { httpEvent, lambdaContext } from "../support/lambda-events.ts";
 import { startTcpProxy, urlThroughProxy, type TcpProxy } from "../support/tcp-proxy.ts";
@@ -24,23 +25,18 @@ type GetPrisma = (typeof import("../../lib/db/client.ts"))["getPrisma"];
 interface Container {
   signIn: SignIn;
   getPrisma: GetPrisma;
-  disconnect(): Promise<void>;
 }
 
-/** Whatever a test loaded, closed after the file: containers and handlers' module instances. */
-const containers: Pick<Container, "disconnect">[] = [];
 const proxies: TcpProxy[] = [];
 const user = { username: `faults_${randomBytes(4).toString("hex")}`, password: "the-right-password" };
 
 /** A fresh module instance whose first request will read `databaseUrl`: a cold container. */
-async function newContainer(databaseUrl: string): Promise<Container> {
+function newContainer(databaseUrl: string): Promise<Container> {
   process.env.DATABASE_URL = databaseUrl;
-  vi.resetModules();
-  const { signIn } = await import("../../lib/sessions/signin.ts");
-  const { getPrisma, disconnectPrisma } = await import("../../lib/db/client.ts");
-  const container = { signIn, getPrisma, disconnect: disconnectPrisma };
-  containers.push(container);
-  return container;
+  return newContainerWith(async () => ({
+    signIn: (await import("../../lib/sessions/signin.ts")).signIn,
+    getPrisma: (await import("../../lib/db/client.ts")).getPrisma,
+  }));
 }
 
 async function proxyToRunDatabase(): Promise<TcpProxy> {
@@ -83,7 +79,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await Promise.all(containers.map((container) => container.disconnect()));
+  await closeContainers();
   await Promise.all(proxies.map((proxy) => proxy.close()));
 });
 
@@ -244,10 +240,7 @@ describe("the signin route with its database away", () => {
     const proxy = await proxyToRunDatabase();
     await proxy.close();
     process.env.DATABASE_URL = urlThroughProxy(RUN_URL, proxy);
-    vi.resetModules();
-    const { handler } = await import("../../functions/signin.ts");
-    const { disconnectPrisma } = await import("../../lib/db/client.ts");
-    containers.push({ disconnect: disconnectPrisma });
+    const { handler } = await newContainerWith(() => import("../../functions/signin.ts"));
     const signin = handler as unknown as (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
     // A new event per call: the chain replaces an event's body with the parsed one.
     const event = () => httpEvent({ method: "POST", path: "/api/auth/signin", body: user, headers: { Origin: "https://elsewhere.example" } });

@@ -1,8 +1,9 @@
 import { resolve } from "node:path";
 import mysql from "mysql2/promise";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseDatabaseUrl } from "../../lib/db/database-url.ts";
 import { applyMigrations } from "../../lib/db/migrations.ts";
+import { closeContainers, newContainerWith } from "../support/containers.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { queryAt } from "../support/db-query.ts";
 import { httpEvent, lambdaContext } from "../support/lambda-events.ts";
@@ -14,20 +15,12 @@ import { httpEvent, lambdaContext } from "../support/lambda-events.ts";
 type SetRoles = typeof import("../../functions/admin/users.ts")["setRoles"];
 interface Container {
   setRoles: SetRoles;
-  disconnect(): Promise<void>;
 }
 
 let database: TestDatabase;
 const savedUrl = process.env.DATABASE_URL;
-const containers: Container[] = [];
-
-async function newContainer(): Promise<Container> {
-  vi.resetModules();
-  const { setRoles } = await import("../../functions/admin/users.ts");
-  const { disconnectPrisma } = await import("../../lib/db/client.ts");
-  const container = { setRoles, disconnect: disconnectPrisma };
-  containers.push(container);
-  return container;
+function newContainer(): Promise<Container> {
+  return newContainerWith(async () => ({ setRoles: (await import("../../functions/admin/users.ts")).setRoles }));
 }
 
 const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => queryAt<T>(database.url, text, params);
@@ -70,7 +63,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(containers.map((container) => container.disconnect()));
+  await closeContainers();
   process.env.DATABASE_URL = savedUrl;
   await database.drop();
 });

@@ -7,6 +7,7 @@ import { TooManyRequestsError, UnauthorizedError } from "../../lib/errors.ts";
 import { pruneForgottenLockouts } from "../../lib/sessions/lockout.ts";
 import { changePassword } from "../../lib/sessions/password-change.ts";
 import { signIn } from "../../lib/sessions/signin.ts";
+import { closeContainers, newContainerWith } from "../support/containers.ts";
 import { query } from "../support/db-query.ts";
 import { uniqueName } from "../support/http.ts";
 import { httpEvent, lambdaContext } from "../support/lambda-events.ts";
@@ -17,19 +18,11 @@ import { httpEvent, lambdaContext } from "../support/lambda-events.ts";
 type Lockout = typeof import("../../lib/sessions/lockout.ts");
 interface Container {
   lockout: Lockout;
-  disconnect(): Promise<void>;
 }
 
-const containers: Container[] = [];
-
 /** A fresh module instance with its own Prisma client and connection: another Lambda container. */
-async function newContainer(): Promise<Container> {
-  vi.resetModules();
-  const lockout = await import("../../lib/sessions/lockout.ts");
-  const { disconnectPrisma: disconnect } = await import("../../lib/db/client.ts");
-  const container = { lockout, disconnect };
-  containers.push(container);
-  return container;
+function newContainer(): Promise<Container> {
+  return newContainerWith(async () => ({ lockout: await import("../../lib/sessions/lockout.ts") }));
 }
 
 const T0 = new Date("2030-01-01T00:00:00.000Z");
@@ -121,7 +114,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([disconnectPrisma(), ...containers.map((container) => container.disconnect())]);
+  await Promise.all([disconnectPrisma(), closeContainers()]);
 });
 
 describe("brute-force lockout", () => {

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashRefreshToken } from "../../lib/auth/refresh-tokens.ts";
 import type { OpenedSession, SessionLookup } from "../../lib/sessions/store.ts";
+import { closeContainers, newContainerWith } from "../support/containers.ts";
 import { query } from "../support/db-query.ts";
 
 // The refresh-token store against the real database. Races run on two module instances, each
@@ -9,18 +10,10 @@ import { query } from "../support/db-query.ts";
 type Store = typeof import("../../lib/sessions/store.ts");
 interface Container {
   store: Store;
-  disconnect(): Promise<void>;
 }
 
-const containers: Container[] = [];
-
-async function newContainer(): Promise<Container> {
-  vi.resetModules();
-  const store = await import("../../lib/sessions/store.ts");
-  const { disconnectPrisma } = await import("../../lib/db/client.ts");
-  const container = { store, disconnect: disconnectPrisma };
-  containers.push(container);
-  return container;
+function newContainer(): Promise<Container> {
+  return newContainerWith(async () => ({ store: await import("../../lib/sessions/store.ts") }));
 }
 
 let a: Container;
@@ -56,9 +49,7 @@ beforeAll(async () => {
   b = await newContainer();
 });
 
-afterAll(async () => {
-  await Promise.all(containers.map((container) => container.disconnect()));
-});
+afterAll(closeContainers);
 
 describe("refresh-token store", () => {
   it("opens a session holding only the token's hash, with an absolute expiry", async () => {
