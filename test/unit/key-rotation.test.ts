@@ -27,6 +27,14 @@ async function newContainer(): Promise<Container> {
   return { sign: async () => (await signAccessToken(MONA)).accessToken, verify: verifyAccessToken };
 }
 
+/** A container that has signed and checked a token, so has read its key ring: `key` alone, for now. */
+async function warmContainerWith(key: string): Promise<Container> {
+  putSecretValue(JWT_ARN, key);
+  const warm = await newContainer();
+  await warm.verify(await warm.sign());
+  return warm;
+}
+
 /** A token as our signer writes it, with the key and header fields given. */
 function tokenSignedWith(key: string, header: Record<string, unknown> = { kid: keyIdOf(key) }): string {
   return jwt.sign({ username: MONA.username, roles: MONA.roles }, key, {
@@ -99,9 +107,7 @@ describe("a rotation of the JWT key", () => {
 
   it("lets a container whose key ring predates it verify tokens signed with the new key, reading the ring once more", async () => {
     // Prepare: a warm container that has read the ring before the rotation.
-    putSecretValue(JWT_ARN, KEY_1);
-    const warm = await newContainer();
-    await warm.verify(await warm.sign());
+    const warm = await warmContainerWith(KEY_1);
     putSecretValue(JWT_ARN, KEY_2);
     const signedWithNewKey = await (await newContainer()).sign();
     const callsBefore = getSecretValueCalls().length;
@@ -115,9 +121,7 @@ describe("a rotation of the JWT key", () => {
 
   it("lets a warm container take the second of two rotations in a row at once (the answer to a leaked key)", async () => {
     // Prepare: a warm container meets a token of the first new key, 10 s before the second rotation.
-    putSecretValue(JWT_ARN, KEY_1);
-    const warm = await newContainer();
-    await warm.verify(await warm.sign());
+    const warm = await warmContainerWith(KEY_1);
     putSecretValue(JWT_ARN, KEY_2);
     expect(await warm.verify(tokenSignedWith(KEY_2))).toEqual(MONA);
     vi.setSystemTime(NOW_MS + 10_000);
@@ -198,9 +202,7 @@ describe("made-up key ids", () => {
   it(`read the key ring at most once in ${UNKNOWN_KEY_RELOAD_SECONDS} s per container`, async () => {
     // Prepare: a container that has read its ring; tokens signed with the current key but naming
     // keys that do not exist.
-    putSecretValue(JWT_ARN, KEY_1);
-    const container = await newContainer();
-    await container.verify(await container.sign());
+    const container = await warmContainerWith(KEY_1);
     const readings = () => getSecretValueCalls("AWSCURRENT").length - 1;
     const madeUp = (n: number) => tokenSignedWith(KEY_1, { kid: `made-up-${n}` });
     // Act and assess: a burst, then the moments around the interval's end.
