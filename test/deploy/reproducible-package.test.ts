@@ -1,41 +1,14 @@
-import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sls } from "../support/packaged.ts";
 
 // The artifacts `sls package` makes do not depend on what ran before it in the working tree, and
 // neither the local stage nor a stage without browser origins can be packaged or deployed.
 
-interface Run {
-  code: number;
-  output: string;
-}
-
-/** Runs the project's `sls` with `args`; never with AWS credentials, so nothing can be deployed. */
-function sls(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const noCredentials = {
-    AWS_ACCESS_KEY_ID: "",
-    AWS_SECRET_ACCESS_KEY: "",
-    AWS_SESSION_TOKEN: "",
-    AWS_PROFILE: "",
-    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent",
-    AWS_CONFIG_FILE: "/nonexistent",
-    AWS_EC2_METADATA_DISABLED: "true",
-  };
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      ["node_modules/osls/bin/serverless.js", ...args],
-      { env: { ...process.env, CORS_ORIGINS: "https://app.example.com", ...env, ...noCredentials }, timeout: 170_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) || 1 : 0, output: `${stdout}\n${stderr}` }),
-    );
-    // `sls invoke` reads an event from a piped stdin until it closes.
-    child.stdin?.end();
-  });
-}
-
+/** A prod package that, unlike packageProdStage, leaves the work folder: what is in it is under test. */
 async function packageProd(workFolder: string, packageDir: string): Promise<void> {
   const run = await sls(["package", "--stage", "prod", "--package", packageDir], { ESBUILD_WORK_FOLDER: workFolder });
   if (run.code !== 0) throw new Error(`sls package failed:\n${run.output}`);

@@ -5,22 +5,45 @@ import JSZip from "jszip";
 
 // `sls package --stage prod` and the zips it makes, for the deployment test and the cold-start bench.
 
-/** `params` are passed as `--param="name=value"`, as an operator overrides a stage's params. */
-export function packageProdStage(packageDir: string, env: Record<string, string>, params: Record<string, string> = {}): Promise<void> {
-  const paramFlags = Object.entries(params).map(([name, value]) => `--param=${name}=${value}`);
-  return new Promise((resolve, reject) =>
-    execFile(
+export interface SlsRun {
+  code: number;
+  output: string;
+}
+
+/**
+ * Runs the project's `sls` with `args`, never with AWS credentials (so nothing can be deployed,
+ * and a package shows that it needs none). `CORS_ORIGINS` is a deployed stage's, unless `env`
+ * says otherwise.
+ */
+export function sls(args: string[], env: Record<string, string> = {}): Promise<SlsRun> {
+  const noCredentials = {
+    AWS_ACCESS_KEY_ID: "",
+    AWS_SECRET_ACCESS_KEY: "",
+    AWS_SESSION_TOKEN: "",
+    AWS_PROFILE: "",
+    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent",
+    AWS_CONFIG_FILE: "/nonexistent",
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
+  return new Promise((resolve) => {
+    const child = execFile(
       process.execPath,
-      ["node_modules/osls/bin/serverless.js", "package", "--stage", "prod", "--package", packageDir, ...paramFlags],
-      { env: { ...process.env, ...env }, timeout: 170_000 },
-      (error, stdout, stderr) => {
-        // The package removes its stage's build folder (<work folder>/prod), not the one above it.
-        if (env.ESBUILD_WORK_FOLDER) rmSync(env.ESBUILD_WORK_FOLDER, { recursive: true, force: true });
-        if (error) reject(new Error(`sls package failed:\n${stdout}\n${stderr}`));
-        else resolve();
-      },
-    ),
-  );
+      ["node_modules/osls/bin/serverless.js", ...args],
+      { env: { ...process.env, CORS_ORIGINS: "https://app.example.com", ...env, ...noCredentials }, timeout: 170_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) || 1 : 0, output: `${stdout}\n${stderr}` }),
+    );
+    // `sls invoke` reads an event from a piped stdin until it closes.
+    child.stdin?.end();
+  });
+}
+
+/** `params` are passed as `--param="name=value"`, as an operator overrides a stage's params. */
+export async function packageProdStage(packageDir: string, env: Record<string, string>, params: Record<string, string> = {}): Promise<void> {
+  const paramFlags = Object.entries(params).map(([name, value]) => `--param=${name}=${value}`);
+  const run = await sls(["package", "--stage", "prod", "--package", packageDir, ...paramFlags], env);
+  // The package removes its stage's build folder (<work folder>/prod), not the one above it.
+  if (env.ESBUILD_WORK_FOLDER) rmSync(env.ESBUILD_WORK_FOLDER, { recursive: true, force: true });
+  if (run.code !== 0) throw new Error(`sls package failed:\n${run.output}`);
 }
 
 /** Writes the zip's files under `targetDir`, as Lambda lays them out in /var/task; returns their names. */
