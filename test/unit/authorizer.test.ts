@@ -1,7 +1,8 @@
 import jwt from "jsonwebtoken";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { handler } from "../../functions/authorizer.ts";
 import { resetConfig } from "../../lib/config.ts";
+import { capturedOutput } from "../support/captured-output.ts";
 import { lambdaContext, METHOD_ARN_PREFIX, tokenAuthorizerEvent } from "../support/lambda-events.ts";
 
 // The authorizer through API Gateway's TOKEN event, as deployed.
@@ -54,10 +55,7 @@ describe("authorizer faults", () => {
     const secret = process.env.JWT_SECRET!;
     process.env.JWT_SECRET = "too-short";
     resetConfig();
-    const lines: string[] = [];
-    for (const stream of [process.stdout, process.stderr]) {
-      vi.spyOn(stream, "write").mockImplementation((chunk) => (lines.push(String(chunk)), true));
-    }
+    const lines = capturedOutput();
     // Act
     const outcome = handler(tokenAuthorizerEvent(`Bearer ${accessToken()}`), lambdaContext("authorizer")).catch((error: Error) => error);
     const error = await outcome;

@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { capturedOutput } from "../support/captured-output.ts";
 import { httpEvent, lambdaContext } from "../support/lambda-events.ts";
 
 // Secrets Manager out of reach, as a function in a VPC with neither an endpoint nor a NAT sees
@@ -43,14 +44,6 @@ async function signinWithSecretsManagerAt(endpoint: string) {
   return handler;
 }
 
-function capturedLog(): string[] {
-  const lines: string[] = [];
-  for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, "write").mockImplementation((chunk) => (lines.push(String(chunk)), true));
-  }
-  return lines;
-}
-
 describe("Secrets Manager out of reach", () => {
   it.each([
     ["refuses the connection", () => "http://127.0.0.1:1", "ECONNREFUSED"],
@@ -58,7 +51,7 @@ describe("Secrets Manager out of reach", () => {
   ])("%s: the route answers 503 and logs one line with the cause and what to check", async (_, endpoint, code) => {
     // Prepare
     const handler = await signinWithSecretsManagerAt(endpoint());
-    const lines = capturedLog();
+    const lines = capturedOutput();
     const started = Date.now();
 
     // Act
