@@ -187,7 +187,7 @@ async function loadJwtKeys(): Promise<JwtKeys> {
 const jwtKeys = expiring(loadJwtKeys, maxAgeMs, { keepOnFailure: KEEP_ON_OUTAGE });
 
 export function getJwtKeys(read: SecretRead = {}): Promise<JwtKeys> {
-  return jwtKeys.get(read.maxAgeSeconds === undefined ? undefined : read.maxAgeSeconds * 1000);
+  return jwtKeys.get(maxAgeMsOf(read));
 }
 
 // ---- DATABASE_URL: the database's URL ----
@@ -269,7 +269,12 @@ async function loadDatabaseUrl(): Promise<string> {
 const databaseUrl = expiring(loadDatabaseUrl, maxAgeMs, { keepOnFailure: KEEP_ON_OUTAGE });
 
 export function getDatabaseUrl(read: SecretRead = {}): Promise<string> {
-  return databaseUrl.get(read.maxAgeSeconds === undefined ? undefined : read.maxAgeSeconds * 1000);
+  return databaseUrl.get(maxAgeMsOf(read));
+}
+
+/** The max age a read asks for, in ms; undefined for the cache's own (SECRETS_MAX_AGE). */
+function maxAgeMsOf(read: SecretRead): number | undefined {
+  return read.maxAgeSeconds === undefined ? undefined : read.maxAgeSeconds * 1000;
 }
 
 function maxAgeMs(): number {
