@@ -7,7 +7,7 @@ import { defineConfig, globalIgnores } from "eslint/config";
 import tseslint from "typescript-eslint";
 
 export default defineConfig(
-  globalIgnores(["lib/db/generated/", "node_modules/", ".esbuild*/", ".serverless/", "coverage/"]),
+  globalIgnores(["lib/db/generated/", "lib/field-validators.generated.*", "node_modules/", ".esbuild*/", ".serverless/", "coverage/"]),
   {
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
     languageOptions: {

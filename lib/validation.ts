@@ -1,33 +1,33 @@
-import { Ajv } from "ajv";
-import addFormats from "ajv-formats";
 import type { JSONSchema } from "json-schema-to-ts";
 import { invalidFields, ValidationError, type FieldError } from "./errors.ts";
 import { fieldErrorOf, MAX_FIELD_ERRORS, shortFieldName } from "./field-errors.ts";
+import { FIELD_VALIDATORS, type FieldValidator } from "./field-validators.generated.js";
+import { fieldSchemaKey, type ObjectSchema } from "./input-schema.ts";
+
+export type { ObjectSchema } from "./input-schema.ts";
 
 // Inputs (HTTP bodies and ops inputs) are flat objects. Each field is checked by its own Ajv
 // function that stops at the field's first error (allErrors: false, as Ajv's security notes
 // advise for untrusted data), and the whole check stops after MAX_FIELD_ERRORS: a body of
-// thousands of bad items or unknown keys costs a few checks and answers a few lines.
-
-const ajv = new Ajv({ allErrors: false, strict: true });
-addFormats.default(ajv, ["email"]);
-
-/** The shape every input schema has: named fields and nothing else. */
-export interface ObjectSchema {
-  type: "object";
-  additionalProperties: false;
-  required?: readonly string[];
-  properties: Readonly<Record<string, JSONSchema>>;
-}
+// thousands of bad items or unknown keys costs a few checks and answers a few lines. The field
+// functions are compiled ahead of time (`npm run validators`, scripts/compile-validators.ts), so
+// no handler loads Ajv or compiles a schema when its container starts.
 
 /** Checks an input; returns its field errors, at most MAX_FIELD_ERRORS, or none. */
 export type InputCheck = (input: Record<string, unknown>) => FieldError[];
 
-export function compileInputCheck(schema: ObjectSchema): InputCheck {
+function compiledValidator(name: string, fieldSchema: JSONSchema): FieldValidator {
+  const validate = FIELD_VALIDATORS.get(fieldSchemaKey(fieldSchema));
+  if (!validate) throw new Error(`field "${name}" has no compiled validator: run npm run validators`);
+  return validate;
+}
+
+/** The check of an input against `schema`, from the field validators compiled ahead of time. */
+export function inputCheckFor(schema: ObjectSchema): InputCheck {
   const fields = Object.entries(schema.properties).map(([name, fieldSchema]) => ({
     name,
     required: schema.required?.includes(name) ?? false,
-    validate: ajv.compile<unknown>(fieldSchema as object),
+    validate: compiledValidator(name, fieldSchema),
   }));
   const known = new Set(fields.map((field) => field.name));
 

@@ -2,7 +2,7 @@ import type middy from "@middy/core";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { MIMEType } from "node:util";
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from "../errors.ts";
-import { assertValidInput, compileInputCheck, type ObjectSchema } from "../validation.ts";
+import { assertValidInput, inputCheckFor, type ObjectSchema } from "../validation.ts";
 
 // Reads, parses and validates a route's body. Written here rather than taken from
 // @middy/http-json-body-parser and @middy/validator, which answer malformed JSON with 422, have no
@@ -104,7 +104,7 @@ function formFields(text: string, schema: ObjectSchema): Record<string, unknown>
 
 /** The route's body, parsed from JSON (or a form) and checked against its schema, as `event.body`. */
 export function requestBody(schema: ObjectSchema, options: BodyOptions = {}): middy.MiddlewareObj<APIGatewayProxyEvent> {
-  const check = compileInputCheck(schema);
+  const check = inputCheckFor(schema);
   return {
     before: ({ event }) => {
       const text = bodyText(event);

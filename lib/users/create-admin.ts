@@ -1,7 +1,7 @@
 import { hashPassword, verifyPassword } from "../auth/passwords.ts";
 import { toTutorialRoleName } from "../auth/roles.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
-import { assertValidInput, compileInputCheck } from "../validation.ts";
+import { assertValidInput, inputCheckFor } from "../validation.ts";
 import { createUser, findUserByUsername, grantRole, type StoredUser } from "./repository.ts";
 import { adminSchema, newUsernameSchema, type AdminInput } from "./schemas.ts";
 
@@ -21,8 +21,8 @@ export interface AdminResult {
   action: "created" | "promoted" | "unchanged";
 }
 
-const checkAdminInput = compileInputCheck(adminSchema);
-const checkNewUsername = compileInputCheck(newUsernameSchema);
+const checkAdminInput = inputCheckFor(adminSchema);
+const checkNewUsername = inputCheckFor(newUsernameSchema);
 
 // No double quotes in messages: `sls invoke` prints them inside JSON, escaped.
 const FORMS = "give email and password to create a new admin, or promote: true to make an existing account admin";
