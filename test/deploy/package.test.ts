@@ -423,6 +423,23 @@ describe("packaged prod stage", () => {
     expect((await bundle("signin.zip")).code).toMatch(/prisma/i);
   });
 
+  it("ships Prisma's query compiler as WebAssembly beside each database function's bundle, not inside it", async () => {
+    const wasmHeader = "AGFzbQ"; // "\0asm" in base64: how the compiler began inside the bundle before
+    for (const [, f] of resourcesOfType("AWS::Lambda::Function")) {
+      const zipName = String(f.Properties.Code.S3Key).split("/").pop()!;
+      const handlerPath = String(f.Properties.Handler).replace(/\.[^.]+$/, "");
+      const { names, code } = await bundle(zipName);
+      const wasmFiles = names.filter((name) => name.endsWith(".wasm"));
+      expect(code, zipName).not.toContain(wasmHeader);
+      // Named after its own bundle: no other function's zip carries it.
+      expect(wasmFiles, zipName).toEqual(code.includes("PrismaClient") ? [`${handlerPath}.query-compiler.wasm`] : []);
+      const zip = await JSZip.loadAsync(readFileSync(join(packageDir, zipName)));
+      for (const file of wasmFiles) {
+        expect((await zip.file(file)!.async("nodebuffer")).subarray(0, 4).toString("latin1"), zipName).toBe("\0asm");
+      }
+    }
+  });
+
   it("ships the migrations with the migrate function, and gives ops functions no route", async () => {
     expect((await bundle("migrate.zip")).names).toContain("prisma/migrations/migration_lock.toml");
     expect((await bundle("migrate.zip")).names.some((name) => /^prisma\/migrations\/\d+_init\/migration\.sql$/.test(name))).toBe(true);
