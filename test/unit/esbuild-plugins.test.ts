@@ -1,0 +1,41 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { afterAll, describe, expect, it } from "vitest";
+import { nodeEncodingsOnly, prismaWasmBesideBundle } from "../../plugins/esbuild-plugins.js";
+
+// The esbuild plugins serverless.yml bundles every function with, on bundles of their own.
+
+// Inside the checkout, where the bundled packages resolve (.esbuild-* is ignored by git).
+const scratch = mkdtempSync(join(process.cwd(), ".esbuild-plugins-test-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function bundled(name: string, source: string, plugins: Parameters<typeof build>[0]["plugins"]): Promise<string> {
+  const entry = join(scratch, `${name}.mjs`);
+  writeFileSync(entry, source);
+  await build({ entryPoints: [entry], outdir: join(scratch, "out"), bundle: true, platform: "node", format: "esm", plugins, logLevel: "silent" });
+  return join(scratch, "out", `${name}.js`);
+}
+
+describe("node-encodings-only", () => {
+  it("answers a charset Node cannot encode with an error that says what to use", async () => {
+    const file = await bundled("encode", 'import iconv from "iconv-lite"; export const encode = (text, charset) => iconv.encode(text, charset);', [nodeEncodingsOnly]);
+    const { encode } = (await import(file)) as { encode: (text: string, charset: string) => Buffer };
+
+    expect(() => encode("héllo", "cp1251")).toThrow("The database connection's charset cp1251 is not supported here: use utf8mb4");
+    expect(readFileSync(file, "utf8")).not.toMatch(/shiftjis|cp936/);
+  });
+});
+
+describe("prisma-wasm-beside-bundle", () => {
+  it("writes the query compiler beside the bundle, named after it, and the bundle reads it from there", async () => {
+    const source = 'export const load = async () => (await import("@prisma/client/runtime/query_compiler_small_bg.mysql.wasm-base64.mjs")).wasm;';
+    const file = await bundled("reader", source, [prismaWasmBesideBundle]);
+    const { load } = (await import(file)) as { load: () => Promise<string> };
+
+    const beside = readFileSync(join(scratch, "out", "reader.query-compiler.wasm"));
+    expect(beside.subarray(0, 4).toString("latin1")).toBe("\0asm");
+    expect(readFileSync(file, "utf8")).not.toContain("AGFzbQ");
+    expect(Buffer.from(await load(), "base64").equals(beside)).toBe(true);
+  });
+});
