@@ -1,0 +1,52 @@
+import { readdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { extractZip, packageProdStage } from "../../test/support/packaged.ts";
+
+// What is measured is what ships: `sls package --stage prod`, each zip unpacked as Lambda lays it
+// out in /var/task. Beside them, the empty handler, bundled the way serverless.yml bundles ours.
+
+export interface Artifact {
+  /** The function's name in serverless.yml. */
+  name: string;
+  zipBytes: number;
+  /** The handler's bundle, the JavaScript V8 compiles at a cold start. */
+  bundleBytes: number;
+  /** The unpacked handler file. */
+  handlerFile: string;
+}
+
+export async function packagedFunctions(work: string): Promise<Artifact[]> {
+  const packageDir = join(work, "package");
+  await packageProdStage(packageDir, { CORS_ORIGINS: "https://app.example.com", ESBUILD_WORK_FOLDER: ".esbuild-bench" });
+  const artifacts: Artifact[] = [];
+  for (const zipName of readdirSync(packageDir).filter((name) => name.endsWith(".zip")).sort()) {
+    const name = zipName.replace(/\.zip$/, "");
+    const root = join(work, name);
+    const handler = (await extractZip(join(packageDir, zipName), root)).find((file) => file.endsWith(".mjs"));
+    if (!handler) throw new Error(`${zipName} holds no .mjs handler`);
+    const handlerFile = join(root, handler);
+    artifacts.push({ name, zipBytes: statSync(join(packageDir, zipName)).size, bundleBytes: statSync(handlerFile).size, handlerFile });
+  }
+  return artifacts;
+}
+
+/** A handler that does nothing, bundled with serverless.yml's esbuild options: the floor of a cold init. */
+export async function emptyHandler(work: string): Promise<Artifact> {
+  const source = join(work, "empty-handler.ts");
+  const handlerFile = join(work, "empty-handler.mjs");
+  writeFileSync(source, "export const handler = async () => ({ statusCode: 200, body: '' });\n");
+  await build({
+    entryPoints: [source],
+    outfile: handlerFile,
+    bundle: true,
+    minify: true,
+    platform: "node",
+    target: "node22",
+    format: "esm",
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    logLevel: "silent",
+  });
+  const bytes = statSync(handlerFile).size;
+  return { name: "(empty handler)", zipBytes: 0, bundleBytes: bytes, handlerFile };
+}

@@ -1,0 +1,151 @@
+import type { SqlCounts } from "./sql-counts.ts";
+import type { Spread } from "./stats.ts";
+import type { Throughput } from "./throughput.ts";
+
+// The bench's one table, its targets (the figures of issue #8) and what they mean for a bill.
+
+export interface FunctionFigures {
+  name: string;
+  memoryMb: number;
+  zipBytes: number;
+  bundleBytes: number;
+  /** Whether the bundle carries Prisma or the database driver. */
+  bundlesOrm: boolean;
+  coldInitMs: Spread;
+  warmMs?: Spread;
+  sql?: SqlCounts & { statements: string };
+}
+
+export interface Report {
+  date: string;
+  smoke: boolean;
+  plan: Record<string, number>;
+  node: string;
+  bcryptCost: number;
+  bareNodeMs: Spread;
+  emptyHandler: { bundleBytes: number; coldInitMs: Spread };
+  functions: FunctionFigures[];
+  references: Record<"raw HMAC-SHA256 verify" | "bcrypt compare" | "bcrypt hash", Spread>;
+  throughput: Record<string, Throughput>;
+}
+
+const kb = (bytes: number) => (bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0);
+
+/** A duration in the unit that reads best: µs below a millisecond. */
+function duration(ms: number | undefined): string {
+  if (ms === undefined) return "";
+  return ms < 1 ? `${(ms * 1000).toFixed(1)} µs` : `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
+}
+
+/**
+ * Lambda's GB-seconds for a million calls of `ms` each at `memoryMb`: billed by the millisecond,
+ * rounded up. Measured on a full core here; Lambda gives a 256 MB function about a sixth of one.
+ */
+export function gbSecondsPerMillion(ms: number, memoryMb: number): number {
+  return (memoryMb / 1024) * (Math.ceil(ms) / 1000) * 1_000_000;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ")).join("\n");
+}
+
+interface Target {
+  what: string;
+  figure: string;
+  met: boolean;
+}
+
+function figure(report: Report, name: string): FunctionFigures {
+  const found = report.functions.find((candidate) => candidate.name === name);
+  if (!found) throw new Error(`no figures for ${name}`);
+  return found;
+}
+
+export function targets(report: Report): Target[] {
+  const hmac = report.references["raw HMAC-SHA256 verify"].median;
+  const compare = report.references["bcrypt compare"].median;
+  const hash = report.references["bcrypt hash"].median;
+  const authorizer = figure(report, "authorizer");
+  const edge = ["authorizer", "publicBoard", "userBoard", "moderatorBoard", "adminBoard"].map((name) => figure(report, name));
+  const credentials = ["signin", "signup", "refresh"].map((name) => figure(report, name));
+  const signin = figure(report, "signin");
+  const signup = figure(report, "signup");
+  const list = (functions: FunctionFigures[], value: (f: FunctionFigures) => string) => functions.map((f) => `${f.name} ${value(f)}`).join(", ");
+  return [
+    {
+      what: "authorizer warm ≤ 3 × raw HMAC verify",
+      figure: `${((authorizer.warmMs?.median ?? Infinity) / hmac).toFixed(2)} ×`,
+      met: (authorizer.warmMs?.median ?? Infinity) <= 3 * hmac,
+    },
+    {
+      what: "authorizer and boards: 0 SQL",
+      figure: list(edge, (f) => String(f.sql?.roundTrips ?? "?")),
+      met: edge.every((f) => f.sql?.roundTrips === 0),
+    },
+    { what: "authorizer and boards: no ORM or driver bundled", figure: list(edge, (f) => (f.bundlesOrm ? "yes" : "no")), met: edge.every((f) => !f.bundlesOrm) },
+    { what: "authorizer and boards: zip < 30 KB", figure: list(edge, (f) => `${kb(f.zipBytes)} KB`), met: edge.every((f) => f.zipBytes < 30 * 1024) },
+    {
+      what: "authorizer and boards: cold init < 15 ms",
+      figure: list(edge, (f) => duration(f.coldInitMs.median)),
+      met: edge.every((f) => f.coldInitMs.median < 15),
+    },
+    {
+      what: "signin, signup, refresh: cold init < 80 ms",
+      figure: list(credentials, (f) => duration(f.coldInitMs.median)),
+      met: credentials.every((f) => f.coldInitMs.median < 80),
+    },
+    {
+      what: "signin warm ≤ 1.1 × bcrypt compare",
+      figure: `${((signin.warmMs?.median ?? Infinity) / compare).toFixed(3)} ×`,
+      met: (signin.warmMs?.median ?? Infinity) <= 1.1 * compare,
+    },
+    {
+      what: "signup warm ≤ 1.1 × bcrypt hash + 5 ms",
+      figure: `${duration(signup.warmMs?.median)} vs ${duration(1.1 * hash + 5)}`,
+      met: (signup.warmMs?.median ?? Infinity) <= 1.1 * hash + 5,
+    },
+  ];
+}
+
+export function printReport(report: Report): void {
+  const rows = [["function", "MB", "zip KB", "JS KB", "cold init", "warm median", "warm p99", "SQL round trips", "statements per request"]];
+  for (const f of report.functions) {
+    rows.push([
+      f.name,
+      String(f.memoryMb),
+      kb(f.zipBytes),
+      kb(f.bundleBytes),
+      duration(f.coldInitMs.median),
+      duration(f.warmMs?.median),
+      duration(f.warmMs?.p99),
+      f.sql ? String(Number(f.sql.roundTrips.toFixed(2))) : "",
+      f.sql?.statements ?? "",
+    ]);
+  }
+  rows.push(["(empty handler)", "", "", kb(report.emptyHandler.bundleBytes), duration(report.emptyHandler.coldInitMs.median), "", "", "", ""]);
+  for (const [name, spread] of Object.entries(report.references)) rows.push([`(${name})`, "", "", "", "", duration(spread.median), duration(spread.p99), "", ""]);
+  console.log(`\nPer function (packaged prod artifacts; ${report.node}; bcrypt cost ${report.bcryptCost}; cold init = import in a fresh node minus a bare node start of ${duration(report.bareNodeMs.median)}, median of ${report.plan.coldRounds}):\n`);
+  console.log(table(rows));
+
+  const load = [["local stack (serverless-offline)", "requests/s", "median", "p99", "failures"]];
+  for (const [route, t] of Object.entries(report.throughput)) {
+    load.push([route, t.requestsPerSecond.toFixed(1), duration(t.latencyMedianMs), duration(t.latencyP99Ms), String(t.failures)]);
+  }
+  console.log(`\nThroughput, autocannon ${report.plan.loadSeconds} s × ${report.plan.connections} connections:\n`);
+  console.log(table(load));
+
+  const authorizer = figure(report, "authorizer");
+  const board = figure(report, "userBoard");
+  const signin = figure(report, "signin");
+  const protectedMs = (authorizer.warmMs?.median ?? 0) + (board.warmMs?.median ?? 0);
+  console.log("\nLambda GB-seconds per million calls (warm medians here, billed per started millisecond):");
+  console.log(
+    `  protected request, authorizer not cached: ${gbSecondsPerMillion(authorizer.warmMs?.median ?? 0, authorizer.memoryMb) + gbSecondsPerMillion(board.warmMs?.median ?? 0, board.memoryMb)} GB-s` +
+      ` (authorizer + userBoard, ${duration(protectedMs)} of work)`,
+  );
+  console.log(`  signin: ${gbSecondsPerMillion(signin.warmMs?.median ?? 0, signin.memoryMb).toFixed(0)} GB-s (${duration(signin.warmMs?.median)} at ${signin.memoryMb} MB)`);
+
+  console.log("\nTargets:");
+  for (const target of targets(report)) console.log(`  ${target.met ? "met   " : "missed"}  ${target.what}: ${target.figure}`);
+}

@@ -1,0 +1,69 @@
+import { rmSync } from "node:fs";
+import autocannon from "autocannon";
+import { startOffline } from "../../test/support/offline.ts";
+
+// Throughput of the local stack (serverless-offline, stage dev) under autocannon: a fixed number
+// of connections for a fixed time, on the user board (behind the authorizer) and on signin.
+// serverless-offline is a development server, not Lambda: these figures compare routes and
+// changes on one machine, they do not predict a deployed stage's.
+
+export interface Throughput {
+  requestsPerSecond: number;
+  latencyMedianMs: number;
+  latencyP99Ms: number;
+  /** Answers that were not the expected 2xx, and socket errors: a valid run has none. */
+  failures: number;
+}
+
+export interface ThroughputOptions {
+  databaseUrl: string;
+  jwtSecret: string;
+  bcryptCost: number;
+  seconds: number;
+  connections: number;
+}
+
+async function run(url: string, options: ThroughputOptions, request: Partial<autocannon.Options>): Promise<Throughput> {
+  const result = await autocannon({ url, duration: options.seconds, connections: options.connections, ...request });
+  return {
+    requestsPerSecond: result.requests.average,
+    latencyMedianMs: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+async function post(url: string, body: unknown): Promise<Record<string, unknown>> {
+  const answer = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  if (!answer.ok) throw new Error(`${url} answered ${answer.status}: ${await answer.text()}`);
+  return (await answer.json()) as Record<string, unknown>;
+}
+
+export async function localThroughput(options: ThroughputOptions): Promise<Record<string, Throughput>> {
+  const buildFolder = `.esbuild-bench-offline-${process.pid}`;
+  const offline = await startOffline({
+    DATABASE_URL: options.databaseUrl,
+    JWT_SECRET: options.jwtSecret,
+    BCRYPT_COST: String(options.bcryptCost),
+    CORS_ORIGINS: "https://app.example.com",
+    ESBUILD_WORK_FOLDER: buildFolder,
+  });
+  try {
+    const account = { username: `load_${process.pid}`, email: `load_${process.pid}@example.com`, password: "bench-password-1" };
+    await post(`${offline.baseUrl}/api/auth/signup`, account);
+    const { accessToken } = await post(`${offline.baseUrl}/api/auth/signin`, { username: account.username, password: account.password });
+    return {
+      "GET /api/test/user": await run(`${offline.baseUrl}/api/test/user`, options, {
+        headers: { Authorization: `Bearer ${String(accessToken)}` },
+      }),
+      "POST /api/auth/signin": await run(`${offline.baseUrl}/api/auth/signin`, options, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ username: account.username, password: account.password }),
+      }),
+    };
+  } finally {
+    await offline.stop();
+    rmSync(buildFolder, { recursive: true, force: true });
+  }
+}

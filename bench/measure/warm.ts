@@ -1,0 +1,71 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import bcrypt from "bcryptjs";
+import { newAccount, freshUsername, type Account } from "./accounts.ts";
+import type { WarmFunctions } from "./routes.ts";
+import { interleaved, spreadOf, type Spread } from "./stats.ts";
+
+// Warm latency: calls of the packaged handlers in a warm container, against the real database,
+// interleaved with the physical references they are read against (one HMAC-SHA256 check of the
+// same token; one bcrypt compare and one hash at the configured cost). Microsecond work (the
+// authorizer, the boards) and millisecond work (bcrypt, the database) are measured in separate
+// interleavings, each against its own references.
+
+/** One raw HS256 signature check: the floor under any JWT verification of the same token. */
+export function rawHmacVerify(token: string, key: string): boolean {
+  const dot = token.lastIndexOf(".");
+  const expected = createHmac("sha256", key).update(token.slice(0, dot)).digest();
+  const signature = Buffer.from(token.slice(dot + 1), "base64url");
+  return signature.length === expected.length && timingSafeEqual(signature, expected);
+}
+
+export interface WarmOptions {
+  /** Rounds of the microsecond tasks and of the millisecond tasks. */
+  fastRounds: number;
+  slowRounds: number;
+  jwtKey: string;
+  bcryptCost: number;
+}
+
+const WARM_UP_CALLS = 3;
+
+async function warmedUp(tasks: Record<string, () => unknown>): Promise<void> {
+  for (let call = 0; call < WARM_UP_CALLS; call++) for (const task of Object.values(tasks)) await task();
+}
+
+function spreads(times: Record<string, number[]>): Record<string, Spread> {
+  return Object.fromEntries(Object.entries(times).map(([name, values]) => [name, spreadOf(values)]));
+}
+
+/** Each task's spread in milliseconds. */
+export async function warmLatencies(functions: WarmFunctions, options: WarmOptions): Promise<Record<string, Spread>> {
+  const member: Account = await newAccount(functions);
+  if (!rawHmacVerify(member.accessToken, options.jwtKey)) throw new Error("the bench's JWT key did not sign the token");
+  const boardCall = { authorizer: member.authorizer, headers: { Origin: "https://app.example.com" } };
+
+  const fast = {
+    "raw HMAC-SHA256 verify": () => rawHmacVerify(member.accessToken, options.jwtKey),
+    authorizer: () => functions.authorize(member.accessToken),
+    userBoard: () => functions.http("userBoard", boardCall, 200),
+    publicBoard: () => functions.http("publicBoard", { headers: boardCall.headers }, 200),
+  };
+
+  let refreshToken = member.refreshToken;
+  const hash = await bcrypt.hash(member.password, options.bcryptCost);
+  const slow = {
+    "bcrypt compare": () => bcrypt.compare(member.password, hash),
+    "bcrypt hash": () => bcrypt.hash(member.password, options.bcryptCost),
+    signin: () => functions.http("signin", { body: { username: member.username, password: member.password } }, 200),
+    signup: () => {
+      const username = freshUsername();
+      return functions.http("signup", { body: { username, email: `${username}@example.com`, password: member.password } }, 201);
+    },
+    refresh: async () => {
+      const answer = await functions.http("refresh", { body: { refreshToken } }, 200);
+      refreshToken = (JSON.parse(answer.body) as { refreshToken: string }).refreshToken;
+    },
+  };
+
+  await warmedUp(fast);
+  await warmedUp(slow);
+  return { ...spreads(await interleaved(options.fastRounds, fast)), ...spreads(await interleaved(options.slowRounds, slow)) };
+}

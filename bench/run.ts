@@ -1,0 +1,176 @@
+// What every route costs, measured on the packaged prod artifacts against the physical references
+// of the same run: sizes, cold init, warm latency, SQL per request and the local stack's
+// throughput. Prints one table and writes it as JSON under bench/results/.
+//   npm run bench                 the full run (a few minutes)
+//   npm run bench -- --smoke      a tiny run that checks the bench itself works (CI)
+//   … --results <file>            where the JSON goes, instead of bench/results/<date>.json
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { applyMigrations } from "../lib/db/migrations.ts";
+import { createTestDatabase } from "../test/support/database.ts";
+import { newAccount, newAdmin, signIn, authorizerContext, freshUsername } from "./measure/accounts.ts";
+import { emptyHandler, packagedFunctions, type Artifact } from "./measure/artifacts.ts";
+import { coldInits } from "./measure/cold-init.ts";
+import { printReport, type Report } from "./measure/report.ts";
+import { packagedRoutes, WarmFunctions } from "./measure/routes.ts";
+import { describeStatements, SqlCounter, type SqlCounts } from "./measure/sql-counts.ts";
+import { localThroughput } from "./measure/throughput.ts";
+import { warmLatencies } from "./measure/warm.ts";
+
+const smoke = process.argv.includes("--smoke");
+const resultsArg = process.argv.indexOf("--results");
+const plan = smoke
+  ? { coldRounds: 3, fastRounds: 200, slowRounds: 3, sqlBatch: 2, loadSeconds: 1, connections: 2 }
+  : { coldRounds: 15, fastRounds: 5000, slowRounds: 40, sqlBatch: 10, loadSeconds: 10, connections: 10 };
+// The cost every deployed stage has (serverless.yml params.default.bcryptCost).
+const BCRYPT_COST = 10;
+const RESULTS_DIR = resolve(import.meta.dirname, "results");
+/**
+ * Prisma's client class, or the MariaDB driver's table of server error codes (the first two
+ * codes, which no code of ours names): what a bundle without the ORM or the driver never holds.
+ */
+const ORM_OR_DRIVER = /PrismaClient|ER_HASHCHK|ER_NISAMCHK/;
+
+/** The functions, one bundle measured once: the four boards share one file. */
+function distinctBundles(artifacts: Artifact[]): Record<string, string> {
+  const byContent = new Map<string, string>();
+  for (const artifact of artifacts) {
+    const digest = createHash("sha256").update(readFileSync(artifact.handlerFile)).digest("hex");
+    if (!byContent.has(digest)) byContent.set(digest, artifact.handlerFile);
+  }
+  return Object.fromEntries([...byContent.values()].map((file) => [file, file]));
+}
+
+/** The SQL one call of each HTTP route costs, on the path a successful call takes. */
+async function sqlPerRoute(functions: WarmFunctions, counter: SqlCounter, batch: number): Promise<Record<string, SqlCounts>> {
+  const member = await newAccount(functions);
+  const admin = await newAdmin(functions);
+  await functions.http("adminSetUserRoles", { authorizer: admin.authorizer, pathParameters: { id: String(admin.id) }, body: { roles: ["user", "moderator", "admin"] } }, 200);
+  const everyRole = await authorizerContext(functions, (await signIn(functions, admin.username, admin.password)).accessToken);
+  const target = { pathParameters: { id: String(member.id) }, authorizer: admin.authorizer };
+  let refreshToken = member.refreshToken;
+  const sessions = await Promise.all(Array.from({ length: batch }, () => signIn(functions, member.username, member.password)));
+  const password = (index: number) => `bench-password-${index + 1}`;
+
+  const calls: Record<string, (index: number) => Promise<unknown>> = {
+    authorizer: () => functions.authorize(member.accessToken),
+    publicBoard: () => functions.http("publicBoard", {}, 200),
+    userBoard: () => functions.http("userBoard", { authorizer: everyRole }, 200),
+    moderatorBoard: () => functions.http("moderatorBoard", { authorizer: everyRole }, 200),
+    adminBoard: () => functions.http("adminBoard", { authorizer: everyRole }, 200),
+    signup: () => {
+      const username = freshUsername();
+      return functions.http("signup", { body: { username, email: `${username}@example.com`, password: "bench-password-1" } }, 201);
+    },
+    signin: () => functions.http("signin", { body: { username: member.username, password: member.password } }, 200),
+    refresh: async () => {
+      const answer = await functions.http("refresh", { body: { refreshToken } }, 200);
+      refreshToken = (JSON.parse(answer.body) as { refreshToken: string }).refreshToken;
+    },
+    signout: (index) => functions.http("signout", { body: { refreshToken: sessions[index]!.refreshToken } }, 204),
+    me: () => functions.http("me", { authorizer: member.authorizer }, 200),
+    adminListUsers: () => functions.http("adminListUsers", { authorizer: admin.authorizer }, 200),
+    adminSetUserRoles: (index) => functions.http("adminSetUserRoles", { ...target, body: { roles: index % 2 ? ["user"] : ["user", "moderator"] } }, 200),
+    adminEndUserSessions: () => functions.http("adminEndUserSessions", target, 204),
+    // Last: it changes the member's password, which ends the member's sessions.
+    changePassword: (index) =>
+      functions.http("changePassword", { authorizer: member.authorizer, body: { currentPassword: password(index), newPassword: password(index + 1) } }, 204),
+  };
+  const counts: Record<string, SqlCounts> = {};
+  for (const [name, call] of Object.entries(calls)) {
+    await call(0); // not counted: a first call may connect
+    if (name === "changePassword") {
+      // The warm-up call changed the password once: go on from there.
+      counts[name] = await counter.perCall(batch, (index) => call(index + 1).then(() => undefined));
+    } else if (name === "signout") {
+      counts[name] = await counter.perCall(batch - 1, (index) => call(index + 1).then(() => undefined));
+    } else {
+      counts[name] = await counter.perCall(batch, (index) => call(index).then(() => undefined));
+    }
+  }
+  return counts;
+}
+
+const work = mkdtempSync(join(tmpdir(), "auth-api-bench-"));
+const database = await createTestDatabase("auth_api_bench");
+let exitCode = 0;
+try {
+  console.error(`bench${smoke ? " (smoke)" : ""}: packaging the prod stage…`);
+  const artifacts = await packagedFunctions(work);
+  const empty = await emptyHandler(work);
+  const routes = packagedRoutes(work);
+
+  console.error(`bench: cold init, ${plan.coldRounds} interleaved rounds…`);
+  const bundles = distinctBundles(artifacts);
+  const cold = coldInits({ ...bundles, [empty.handlerFile]: empty.handlerFile }, plan.coldRounds);
+
+  const jwtSecret = randomBytes(32).toString("base64url");
+  Object.assign(process.env, {
+    DATABASE_URL: database.url,
+    JWT_SECRET: jwtSecret,
+    BCRYPT_COST: String(BCRYPT_COST),
+    CORS_ORIGINS: "https://app.example.com",
+    // The handlers' JSON log lines would drown the table; errors still show.
+    POWERTOOLS_LOG_LEVEL: "ERROR",
+  });
+  await applyMigrations({ databaseUrl: database.url, migrationsDir: resolve("prisma/migrations") });
+  const functions = new WarmFunctions(artifacts, routes);
+
+  console.error("bench: SQL per request…");
+  const counter = await SqlCounter.open(database.url);
+  const sql = await sqlPerRoute(functions, counter, plan.sqlBatch);
+  await counter.close();
+
+  console.error("bench: warm latency…");
+  const warm = await warmLatencies(functions, { fastRounds: plan.fastRounds, slowRounds: plan.slowRounds, jwtKey: jwtSecret, bcryptCost: BCRYPT_COST });
+
+  console.error(`bench: local throughput, ${plan.loadSeconds} s × ${plan.connections} connections per route…`);
+  const throughput = await localThroughput({ databaseUrl: database.url, jwtSecret, bcryptCost: BCRYPT_COST, seconds: plan.loadSeconds, connections: plan.connections });
+
+  const report: Report = {
+    date: new Date().toISOString(),
+    smoke,
+    plan,
+    node: process.version,
+    bcryptCost: BCRYPT_COST,
+    bareNodeMs: cold.bareNode,
+    emptyHandler: { bundleBytes: empty.bundleBytes, coldInitMs: cold.overBare[empty.handlerFile]! },
+    functions: artifacts.map((artifact) => {
+      const bundleSource = readFileSync(artifact.handlerFile, "utf8");
+      const sameBundle = Object.keys(bundles).find((file) => readFileSync(file, "utf8") === bundleSource)!;
+      const counts = sql[artifact.name];
+      return {
+        name: artifact.name,
+        memoryMb: routes[artifact.name]!.memoryMb,
+        zipBytes: artifact.zipBytes,
+        bundleBytes: artifact.bundleBytes,
+        bundlesOrm: ORM_OR_DRIVER.test(bundleSource),
+        coldInitMs: cold.overBare[sameBundle]!,
+        warmMs: warm[artifact.name],
+        sql: counts && { ...counts, statements: describeStatements(counts) },
+      };
+    }),
+    references: {
+      "raw HMAC-SHA256 verify": warm["raw HMAC-SHA256 verify"]!,
+      "bcrypt compare": warm["bcrypt compare"]!,
+      "bcrypt hash": warm["bcrypt hash"]!,
+    },
+    throughput,
+  };
+  const resultsFile =
+    resultsArg > 0 ? resolve(process.argv[resultsArg + 1]!) : join(RESULTS_DIR, `${smoke ? "smoke-" : ""}${report.date.replace(/[:.]/g, "-")}.json`);
+  mkdirSync(dirname(resultsFile), { recursive: true });
+  writeFileSync(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
+  printReport(report);
+  console.log(`\nwritten to ${resultsFile}`);
+} catch (error) {
+  console.error(error);
+  exitCode = 1;
+} finally {
+  await database.drop();
+  rmSync(work, { recursive: true, force: true });
+}
+// The packaged handlers keep their database pools open, as in a Lambda container.
+process.exit(exitCode);
