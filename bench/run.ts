@@ -10,9 +10,10 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { applyMigrations } from "../lib/db/migrations.ts";
 import { createTestDatabase } from "../test/support/database.ts";
+import { tokenAuthorizerEvent } from "../test/support/lambda-events.ts";
 import { newAccount, newAdmin, signIn, authorizerContext, freshUsername } from "./measure/accounts.ts";
 import { emptyHandler, packagedFunctions, type Artifact } from "./measure/artifacts.ts";
-import { coldInits } from "./measure/cold-init.ts";
+import { coldInits, firstCalls } from "./measure/cold-init.ts";
 import { printReport, type Report } from "./measure/report.ts";
 import { packagedRoutes, WarmFunctions } from "./measure/routes.ts";
 import { describeStatements, SqlCounter, type SqlCounts } from "./measure/sql-counts.ts";
@@ -93,6 +94,35 @@ async function sqlPerRoute(functions: WarmFunctions, counter: SqlCounter, batch:
   return counts;
 }
 
+/** The first call of the routes the targets name, each in a fresh process after its import. */
+async function firstCallsOfKeyRoutes(functions: WarmFunctions, rounds: number, jwtSecret: string) {
+  const member = await newAccount(functions);
+  const boardEvent = functions.eventFor("userBoard", { authorizer: member.authorizer });
+  const call = (name: string, event: () => unknown, outcome: number | string) => ({ ...functions.handlerOf(name), event, outcome });
+  return firstCalls(
+    {
+      authorizer: call("authorizer", () => tokenAuthorizerEvent(`Bearer ${member.accessToken}`), "Allow"),
+      userBoard: call("userBoard", () => boardEvent, 200),
+      signin: call("signin", () => functions.eventFor("signin", { body: { username: member.username, password: member.password } }), 200),
+      signup: call(
+        "signup",
+        () => {
+          const username = freshUsername();
+          return functions.eventFor("signup", { body: { username, email: `${username}@example.com`, password: member.password } });
+        },
+        201,
+      ),
+      refresh: call(
+        "refresh",
+        async () => functions.eventFor("refresh", { body: { refreshToken: (await signIn(functions, member.username, member.password)).refreshToken } }),
+        200,
+      ),
+    },
+    rounds,
+    { JWT_SECRET: jwtSecret },
+  );
+}
+
 const work = mkdtempSync(join(tmpdir(), "auth-api-bench-"));
 const database = await createTestDatabase("auth_api_bench");
 let exitCode = 0;
@@ -123,6 +153,9 @@ try {
   const sql = await sqlPerRoute(functions, counter, plan.sqlBatch);
   await counter.close();
 
+  console.error(`bench: first calls, ${plan.coldRounds} interleaved rounds…`);
+  const first = await firstCallsOfKeyRoutes(functions, plan.coldRounds, jwtSecret);
+
   console.error("bench: warm latency…");
   const warm = await warmLatencies(functions, { fastRounds: plan.fastRounds, slowRounds: plan.slowRounds, jwtKey: jwtSecret, bcryptCost: BCRYPT_COST });
 
@@ -148,6 +181,7 @@ try {
         bundleBytes: artifact.bundleBytes,
         bundlesOrm: ORM_OR_DRIVER.test(bundleSource),
         coldInitMs: cold.overBare[sameBundle]!,
+        firstCallMs: first[artifact.name],
         warmMs: warm[artifact.name],
         sql: counts && { ...counts, statements: describeStatements(counts) },
       };

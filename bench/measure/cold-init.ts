@@ -26,3 +26,44 @@ export function coldInits(files: Record<string, string>, rounds: number): { bare
   }
   return { bareNode: spreadOf(bare), overBare: Object.fromEntries(Object.entries(over).map(([name, values]) => [name, spreadOf(values)])) };
 }
+
+// A cold start as a caller meets it: the import, then the first call, in one fresh process. The
+// first call of a database route opens the connection and compiles Prisma's query compiler.
+const FIRST_CALL = `
+const [file, exportName, eventJson] = process.argv.slice(1);
+const context = { functionName: "bench", awsRequestId: "cold-1", getRemainingTimeInMillis: () => 10000 };
+const started = performance.now();
+const module = await import(file);
+const imported = performance.now();
+const answer = await module[exportName](JSON.parse(eventJson), context);
+const answered = performance.now();
+const outcome = answer.statusCode ?? answer.policyDocument?.Statement?.[0]?.Effect;
+console.log(JSON.stringify({ importMs: imported - started, firstCallMs: answered - imported, outcome }));
+process.exit(0);
+`;
+
+export interface FirstCall {
+  file: string;
+  exportName: string;
+  /** A new event for each fresh process (a refresh token can be spent once). */
+  event: () => unknown;
+  /** The status code (or the authorizer's Effect) a successful call answers. */
+  outcome: number | string;
+}
+
+/** Each route's first call in a fresh process, rounds interleaving the routes; milliseconds. */
+export async function firstCalls(calls: Record<string, FirstCall>, rounds: number, env: Record<string, string>): Promise<Record<string, Spread>> {
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(calls).map((name) => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, call] of Object.entries(calls)) {
+      const printed = execFileSync(process.execPath, ["--input-type=module", "-e", FIRST_CALL, call.file, call.exportName, JSON.stringify(await call.event())], {
+        encoding: "utf8",
+        env: { ...process.env, ...env },
+      });
+      const { firstCallMs, outcome } = JSON.parse(printed.trim().split("\n").pop()!) as { firstCallMs: number; outcome: unknown };
+      if (outcome !== call.outcome) throw new Error(`${name}'s first call answered ${String(outcome)}, not ${call.outcome}`);
+      times[name]!.push(firstCallMs);
+    }
+  }
+  return Object.fromEntries(Object.entries(times).map(([name, values]) => [name, spreadOf(values)]));
+}

@@ -48,21 +48,31 @@ export class WarmFunctions {
   private async handler(name: string): Promise<Handler> {
     let handler = this.handlers.get(name);
     if (!handler) {
-      const artifact = this.artifacts.find((candidate) => candidate.name === name);
-      const route = this.routes[name];
-      if (!artifact || !route) throw new Error(`no packaged function ${name}`);
-      const module = (await import(artifact.handlerFile)) as Record<string, Handler>;
-      handler = module[route.exportName];
-      if (!handler) throw new Error(`${artifact.handlerFile} exports no ${route.exportName}`);
+      const { file, exportName } = this.handlerOf(name);
+      handler = ((await import(file)) as Record<string, Handler>)[exportName];
+      if (!handler) throw new Error(`${file} exports no ${exportName}`);
       this.handlers.set(name, handler);
     }
     return handler;
   }
 
+  /** The event API Gateway hands the function of an HTTP route. */
+  eventFor(name: string, options: Parameters<typeof httpEvent>[0]): APIGatewayProxyEvent {
+    const route = this.routes[name];
+    return httpEvent({ method: route?.method, path: route?.path, ...options });
+  }
+
+  /** Where a function's handler is: its unpacked bundle and the export serverless.yml names. */
+  handlerOf(name: string): { file: string; exportName: string } {
+    const artifact = this.artifacts.find((candidate) => candidate.name === name);
+    const route = this.routes[name];
+    if (!artifact || !route) throw new Error(`no packaged function ${name}`);
+    return { file: artifact.handlerFile, exportName: route.exportName };
+  }
+
   /** A call of an HTTP route's function; anything but `expectStatus` is an error, so a bench never times a failure. */
   async http(name: string, options: Parameters<typeof httpEvent>[0], expectStatus: number): Promise<APIGatewayProxyResult> {
-    const route = this.routes[name];
-    const event: APIGatewayProxyEvent = httpEvent({ method: route?.method, path: route?.path, ...options });
+    const event = this.eventFor(name, options);
     const answer = (await (await this.handler(name))(event, lambdaContext(name))) as APIGatewayProxyResult;
     if (answer.statusCode !== expectStatus) throw new Error(`${name} answered ${answer.statusCode}, not ${expectStatus}: ${answer.body}`);
     return answer;
