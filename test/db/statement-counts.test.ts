@@ -1,0 +1,93 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { handler as authorizer } from "../../functions/authorizer.ts";
+import { userBoard } from "../../functions/boards.ts";
+import { handler as refresh } from "../../functions/refresh.ts";
+import { handler as signin } from "../../functions/signin.ts";
+import { handler as signout } from "../../functions/signout.ts";
+import { handler as signup } from "../../functions/signup.ts";
+import { disconnectPrisma, getPrisma } from "../../lib/db/client.ts";
+import { newAccount, type Account } from "../support/http.ts";
+import { httpEvent, lambdaContext, tokenAuthorizerEvent, type HttpEventOptions } from "../support/lambda-events.ts";
+import { statementsOf } from "../support/statement-counts.ts";
+
+// How many SQL statements each route sends, pinned, so that a change adding one fails here and
+// says which. Counted by the server on this container's connection (see statement-counts.ts).
+
+type Handler = (event: never, context: Context) => Promise<APIGatewayProxyResult>;
+
+interface Session {
+  id: number;
+  username: string;
+  accessToken: string;
+  refreshToken: string;
+  roles: string[];
+}
+
+async function answer(handler: Handler, event: APIGatewayProxyEvent, status: number): Promise<APIGatewayProxyResult> {
+  const result = await handler(event as never, lambdaContext());
+  expect(result.statusCode, result.body).toBe(status);
+  return result;
+}
+
+/** The statements one call of `handler` sent, after checking it answered `status`. */
+function statementsOfCall(handler: Handler, options: HttpEventOptions, status: number) {
+  return statementsOf(() => answer(handler, httpEvent(options), status));
+}
+
+async function signedUp(prefix: string): Promise<Account> {
+  const account = newAccount(prefix);
+  await answer(signup, httpEvent({ body: account }), 201);
+  return account;
+}
+
+async function signedIn(account: Account): Promise<Session> {
+  const body = { username: account.username, password: account.password };
+  return JSON.parse((await answer(signin, httpEvent({ body }), 200)).body) as Session;
+}
+
+/** The authorizer's request context for a signed-in user. */
+function authorizerContext(session: Session): HttpEventOptions["authorizer"] {
+  const roles = session.roles.map((role) => role.replace(/^ROLE_/, "").toLowerCase());
+  return { userId: session.id, username: session.username, roles: roles.join(",") };
+}
+
+beforeAll(async () => {
+  // The container's first query also checks the server's version: pay for it here.
+  await (await getPrisma()).$queryRaw`SELECT 1`;
+});
+
+afterAll(disconnectPrisma);
+
+describe("SQL statements per request", () => {
+  it("signin while locked: the lockout row alone", async () => {
+    const account = await signedUp("counts_locked");
+    const wrong = { username: account.username, password: "a-wrong-password" };
+    for (let failure = 1; failure <= 5; failure++) await answer(signin, httpEvent({ body: wrong }), 401);
+    expect(await statementsOfCall(signin, { body: wrong }, 429)).toEqual({ questions: 1, select: 1 });
+  });
+
+  it("refresh with a spent token: the session, then its end", async () => {
+    const session = await signedIn(await signedUp("counts_reuse"));
+    await answer(refresh, httpEvent({ body: { refreshToken: session.refreshToken } }), 200);
+    expect(await statementsOfCall(refresh, { body: { refreshToken: session.refreshToken } }, 401)).toEqual({
+      questions: 2,
+      select: 1,
+      delete: 1,
+    });
+  });
+
+  it("signout, of one session or of all: one delete", async () => {
+    const session = await signedIn(await signedUp("counts_signout"));
+    const one = await statementsOfCall(signout, { body: { refreshToken: session.refreshToken } }, 204);
+    const all = await statementsOfCall(signout, { body: { all: true }, headers: { Authorization: `Bearer ${session.accessToken}` } }, 204);
+    expect(one).toEqual({ questions: 1, delete: 1 });
+    expect(all).toEqual(one);
+  });
+
+  it("the boards and the authorizer: none", async () => {
+    const session = await signedIn(await signedUp("counts_board"));
+    expect(await statementsOfCall(userBoard, { authorizer: authorizerContext(session) }, 200)).toEqual({});
+    expect(await statementsOf(() => authorizer(tokenAuthorizerEvent(`Bearer ${session.accessToken}`)))).toEqual({});
+  });
+});
