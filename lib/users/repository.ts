@@ -67,8 +67,8 @@ function conflictFor(fields: FieldError[]): ConflictError {
   return new ConflictError(`${subject} ${fields.length > 1 ? "are" : "is"} already in use`, fields);
 }
 
-/** 409 naming the taken field(s), or nothing when both are free. */
-async function assertAvailable(username: string, email: string): Promise<void> {
+/** 409 naming the taken field(s), or undefined when both are free. */
+async function takenFields(username: string, email: string): Promise<ConflictError | undefined> {
   const prisma = await getPrisma();
   const taken = await prisma.user.findMany({
     where: { OR: [{ username }, { email }] },
@@ -79,7 +79,14 @@ async function assertAvailable(username: string, email: string): Promise<void> {
   const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
   if (taken.some((user) => same(user.username, username))) fields.push({ field: "username", message: "is already in use" });
   if (taken.some((user) => same(user.email, email))) fields.push({ field: "email", message: "is already in use" });
-  if (fields.length > 0) throw conflictFor(fields);
+  return fields.length > 0 ? conflictFor(fields) : undefined;
+}
+
+/** Grants the roles named, in one statement. Each must exist: the first migration seeds them all. */
+async function insertGrantedRoles(tx: Prisma.TransactionClient, userId: number, roles: RoleName[]): Promise<void> {
+  const granted = await tx.$executeRaw`
+    INSERT INTO user_roles (user_id, role_id) SELECT ${userId}, id FROM roles WHERE name IN (${Prisma.join(roles)})`;
+  if (granted !== roles.length) throw new Error(`the roles table lacks one of ${roles.join(", ")}`);
 }
 
 export interface NewUser {
@@ -89,24 +96,28 @@ export interface NewUser {
   roles: RoleName[];
 }
 
-export async function createUser(user: NewUser): Promise<StoredUser> {
-  await assertAvailable(user.username, user.email);
+/**
+ * Stores a user and the roles granted, in one transaction, and returns the new id. Nothing is
+ * checked first: the unique indexes refuse a taken username or email, also to two signups racing,
+ * and only then is it looked up which of them is taken, for the 409.
+ */
+export async function createUser(user: NewUser): Promise<number> {
   const prisma = await getPrisma();
   try {
-    const row = await prisma.user.create({
-      data: {
-        username: user.username,
-        email: user.email,
-        passwordHash: user.passwordHash,
-        roles: { create: user.roles.map((name) => ({ role: { connect: { name } } })) },
-      },
-      include: withRoleNames,
+    return await prisma.$transaction(async (tx) => {
+      // Prisma reads the id back with a SELECT: MySQL has no INSERT … RETURNING.
+      const { id } = await tx.user.create({
+        data: { username: user.username, email: user.email, passwordHash: user.passwordHash },
+        select: { id: true },
+      });
+      await insertGrantedRoles(tx, id, user.roles);
+      return id;
     });
-    return toStoredUser(row);
   } catch (error) {
-    // Another signup took the name between the check above and this insert.
+    // A refusal says one index; the answer names every taken field. If the account that held the
+    // name is gone by now, there is nothing to name: the refusal stands as it is.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      await assertAvailable(user.username, user.email);
+      throw (await takenFields(user.username, user.email)) ?? error;
     }
     throw error;
   }

@@ -67,6 +67,29 @@ describe("SQL statements per request", () => {
     expect(await statementsOfCall(signin, { body: wrong }, 429)).toEqual({ questions: 1, select: 1 });
   });
 
+  it("signup: the user and their roles in one transaction, no check before", async () => {
+    const body = newAccount("counts_signup");
+    // Prisma reads the new row's id back after its INSERT (MySQL has no RETURNING).
+    expect(await statementsOfCall(signup, { body }, 201)).toEqual({
+      questions: 5,
+      begin: 1,
+      insert: 1,
+      select: 1,
+      insert_select: 1,
+      commit: 1,
+    });
+  });
+
+  it("signup of a taken username and email: the refused insert, then which of them is taken", async () => {
+    const taken = await signedUp("counts_taken");
+    let body = "";
+    const statements = await statementsOf(async () => {
+      body = (await answer(signup, httpEvent({ body: taken }), 409)).body;
+    });
+    expect(statements).toEqual({ questions: 4, begin: 1, insert: 1, rollback: 1, select: 1 });
+    expect(JSON.parse(body)).toMatchObject({ message: "Username and email are already in use" });
+  });
+
   it("refresh with a spent token: the session, then its end", async () => {
     const session = await signedIn(await signedUp("counts_reuse"));
     await answer(refresh, httpEvent({ body: { refreshToken: session.refreshToken } }), 200);
