@@ -135,13 +135,20 @@ export async function grantRole(userId: number, role: RoleName): Promise<StoredU
   return toStoredUser(await prisma.user.findUniqueOrThrow({ where: { id: userId }, include: withRoleNames }));
 }
 
+export interface UserRoles {
+  id: number;
+  username: string;
+  roles: RoleName[];
+}
+
 /**
  * Replaces the roles granted to `userId`, on behalf of the admin `actingAdminId`. Every admin row
  * is locked first, so two admins demoting each other at once cannot leave no admin: the second
  * waits, then sees the first's change. The acting admin's own right is judged under that lock
- * too, and the target's row is locked so it cannot be deleted halfway.
+ * too, and the target's row is locked so it cannot be deleted halfway. Answers the user with the
+ * roles just written, which nothing else can change before the commit.
  */
-export async function replaceGrantedRoles(actingAdminId: number, userId: number, roles: RoleName[]): Promise<StoredUser> {
+export async function replaceGrantedRoles(actingAdminId: number, userId: number, roles: RoleName[]): Promise<UserRoles> {
   const prisma = await getPrisma();
   return prisma.$transaction(
     async (tx) => {
@@ -149,15 +156,14 @@ export async function replaceGrantedRoles(actingAdminId: number, userId: number,
         SELECT ur.user_id FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE r.name = 'admin' FOR UPDATE`;
       const admins = new Set(adminRows.map((row) => Number(row.user_id)));
       if (!admins.has(actingAdminId)) throw new ForbiddenError(roleRequiredMessage("admin"));
-      const target = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM users WHERE id = ${userId} FOR UPDATE`;
-      if (target.length === 0) throw userNotFound(userId);
+      const [target] = await tx.$queryRaw<{ username: string }[]>`SELECT username FROM users WHERE id = ${userId} FOR UPDATE`;
+      if (!target) throw userNotFound(userId);
       if (admins.has(userId) && admins.size === 1 && !roles.includes("admin")) {
         throw new ConflictError("This user is the last admin: make another user admin first");
       }
-      const roleRows = await tx.role.findMany({ where: { name: { in: roles } }, select: { id: true } });
       await tx.userRole.deleteMany({ where: { userId } });
-      await tx.userRole.createMany({ data: roleRows.map(({ id }) => ({ userId, roleId: id })) });
-      return toStoredUser(await tx.user.findUniqueOrThrow({ where: { id: userId }, include: withRoleNames }));
+      await insertGrantedRoles(tx, userId, roles);
+      return { id: userId, username: target.username, roles: effectiveRoles(roles) };
     },
     // Waiting for another admin's change to the roles is expected; a Lambda has 10 s in all.
     { maxWait: 5_000, timeout: 8_000 },

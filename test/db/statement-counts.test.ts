@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setRoles } from "../../functions/admin/users.ts";
 import { handler as authorizer } from "../../functions/authorizer.ts";
 import { userBoard } from "../../functions/boards.ts";
 import { handler as refresh } from "../../functions/refresh.ts";
@@ -7,6 +8,7 @@ import { handler as signin } from "../../functions/signin.ts";
 import { handler as signout } from "../../functions/signout.ts";
 import { handler as signup } from "../../functions/signup.ts";
 import { disconnectPrisma, getPrisma } from "../../lib/db/client.ts";
+import { grantRoleInDatabase, query } from "../support/db-query.ts";
 import { newAccount, type Account } from "../support/http.ts";
 import { httpEvent, lambdaContext, tokenAuthorizerEvent, type HttpEventOptions } from "../support/lambda-events.ts";
 import { statementsOf } from "../support/statement-counts.ts";
@@ -52,9 +54,15 @@ function authorizerContext(session: Session): HttpEventOptions["authorizer"] {
   return { userId: session.id, username: session.username, roles: roles.join(",") };
 }
 
+let admin: Session;
+
 beforeAll(async () => {
   // The container's first query also checks the server's version: pay for it here.
   await (await getPrisma()).$queryRaw`SELECT 1`;
+  const account = await signedUp("counts_admin");
+  const [row] = await query<{ id: number }>("SELECT id FROM users WHERE username = ?", [account.username]);
+  await grantRoleInDatabase(row!.id, "admin");
+  admin = await signedIn(account);
 });
 
 afterAll(disconnectPrisma);
@@ -106,6 +114,19 @@ describe("SQL statements per request", () => {
     const all = await statementsOfCall(signout, { body: { all: true }, headers: { Authorization: `Bearer ${session.accessToken}` } }, 204);
     expect(one).toEqual({ questions: 1, delete: 1 });
     expect(all).toEqual(one);
+  });
+
+  it("admin, set roles: the admin rows and the target's row locked (the last-admin guard), the roles replaced", async () => {
+    const target = await signedIn(await signedUp("counts_roles"));
+    const event = { method: "PUT", body: { roles: ["moderator"] }, pathParameters: { id: String(target.id) } };
+    expect(await statementsOfCall(setRoles, { ...event, authorizer: authorizerContext(admin) }, 200)).toEqual({
+      questions: 6,
+      begin: 1,
+      select: 2,
+      delete: 1,
+      insert_select: 1,
+      commit: 1,
+    });
   });
 
   it("the boards and the authorizer: none", async () => {
