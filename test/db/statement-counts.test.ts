@@ -1,8 +1,10 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setRoles } from "../../functions/admin/users.ts";
+import { endSessions, list, setRoles } from "../../functions/admin/users.ts";
 import { handler as authorizer } from "../../functions/authorizer.ts";
 import { userBoard } from "../../functions/boards.ts";
+import { handler as me } from "../../functions/me.ts";
+import { handler as password } from "../../functions/password.ts";
 import { handler as refresh } from "../../functions/refresh.ts";
 import { handler as signin } from "../../functions/signin.ts";
 import { handler as signout } from "../../functions/signout.ts";
@@ -68,6 +70,27 @@ beforeAll(async () => {
 afterAll(disconnectPrisma);
 
 describe("SQL statements per request", () => {
+  it("signin: the username's lockout, the user with their roles, the new session", async () => {
+    const account = await signedUp("counts_signin");
+    const body = { username: account.username, password: account.password };
+    expect(await statementsOfCall(signin, { body }, 200)).toEqual({ questions: 3, select: 2, insert_select: 1 });
+  });
+
+  it("signin after a failure: one more, to forget the failure", async () => {
+    const account = await signedUp("counts_again");
+    await answer(signin, httpEvent({ body: { username: account.username, password: "a-wrong-password" } }), 401);
+    const body = { username: account.username, password: account.password };
+    expect(await statementsOfCall(signin, { body }, 200)).toEqual({ questions: 4, select: 2, insert_select: 1, delete: 1 });
+  });
+
+  it("signin refused: the same statements for a wrong password and an unknown username", async () => {
+    const account = await signedUp("counts_wrong");
+    const wrong = await statementsOfCall(signin, { body: { username: account.username, password: "a-wrong-password" } }, 401);
+    const unknown = await statementsOfCall(signin, { body: { username: `${account.username}_x`, password: "a-wrong-password" } }, 401);
+    expect(wrong).toEqual({ questions: 3, select: 2, insert: 1 });
+    expect(unknown).toEqual(wrong);
+  });
+
   it("signin while locked: the lockout row alone", async () => {
     const account = await signedUp("counts_locked");
     const wrong = { username: account.username, password: "a-wrong-password" };
@@ -98,6 +121,19 @@ describe("SQL statements per request", () => {
     expect(JSON.parse(body)).toMatchObject({ message: "Username and email are already in use" });
   });
 
+  it("signup with roles: one more, the admin's roles as stored now", async () => {
+    const headers = { Authorization: `Bearer ${admin.accessToken}` };
+    const body = { ...newAccount("counts_granted"), roles: ["moderator"] };
+    expect(await statementsOfCall(signup, { body, headers }, 201)).toEqual({
+      questions: 6,
+      begin: 1,
+      insert: 1,
+      select: 2,
+      insert_select: 1,
+      commit: 1,
+    });
+  });
+
   it("refresh with a spent token: the session, then its end", async () => {
     const session = await signedIn(await signedUp("counts_reuse"));
     await answer(refresh, httpEvent({ body: { refreshToken: session.refreshToken } }), 200);
@@ -116,6 +152,25 @@ describe("SQL statements per request", () => {
     expect(all).toEqual(one);
   });
 
+  it("me: the user with their roles", async () => {
+    const session = await signedIn(await signedUp("counts_me"));
+    expect(await statementsOfCall(me, { authorizer: authorizerContext(session) }, 200)).toEqual({ questions: 1, select: 1 });
+  });
+
+  it("password change: the user's hash, the lockout, then the new hash and the sessions' end in one transaction", async () => {
+    const account = await signedUp("counts_password");
+    const session = await signedIn(account);
+    const body = { currentPassword: account.password, newPassword: `new-${account.password}` };
+    expect(await statementsOfCall(password, { body, authorizer: authorizerContext(session) }, 204)).toEqual({
+      questions: 6,
+      select: 2,
+      begin: 1,
+      update: 1,
+      delete: 1,
+      commit: 1,
+    });
+  });
+
   it("admin, set roles: the admin rows and the target's row locked (the last-admin guard), the roles replaced", async () => {
     const target = await signedIn(await signedUp("counts_roles"));
     const event = { method: "PUT", body: { roles: ["moderator"] }, pathParameters: { id: String(target.id) } };
@@ -127,6 +182,16 @@ describe("SQL statements per request", () => {
       insert_select: 1,
       commit: 1,
     });
+  });
+
+  it("admin, list users and end a user's sessions: the admin's roles as stored now, then the work", async () => {
+    const target = await signedIn(await signedUp("counts_target"));
+    const context = { authorizer: authorizerContext(admin) };
+    const listed = await statementsOfCall(list, { ...context, query: { limit: "5" } }, 200);
+    const ended = await statementsOfCall(endSessions, { ...context, method: "DELETE", pathParameters: { id: String(target.id) } }, 204);
+    expect(listed).toEqual({ questions: 2, select: 2 });
+    // The user's existence (a 404 otherwise), then their sessions.
+    expect(ended).toEqual({ questions: 3, select: 2, delete: 1 });
   });
 
   it("the boards and the authorizer: none", async () => {
