@@ -134,6 +134,15 @@ describe("SQL statements per request", () => {
     });
   });
 
+  it("refresh: the session with its user's roles, then the rotation", async () => {
+    const session = await signedIn(await signedUp("counts_refresh"));
+    expect(await statementsOfCall(refresh, { body: { refreshToken: session.refreshToken } }, 200)).toEqual({
+      questions: 2,
+      select: 1,
+      update: 1,
+    });
+  });
+
   it("refresh with a spent token: the session, then its end", async () => {
     const session = await signedIn(await signedUp("counts_reuse"));
     await answer(refresh, httpEvent({ body: { refreshToken: session.refreshToken } }), 200);
