@@ -1,7 +1,7 @@
 import type { Caller } from "../auth/caller.ts";
 import { assertStorablePassword, hashPassword, normalizePassword, verifyPassword } from "../auth/passwords.ts";
 import { invalidFields, UnauthorizedError } from "../errors.ts";
-import { findUserById } from "../users/repository.ts";
+import { findPasswordOf } from "../users/repository.ts";
 import { beginPasswordAttempt } from "./lockout.ts";
 import type { PasswordChangeInput } from "./schemas.ts";
 import { replacePasswordEndingSessions } from "./store.ts";
@@ -19,7 +19,7 @@ const WRONG_PASSWORD = "Current password is incorrect";
  */
 export async function changePassword(caller: Caller, input: PasswordChangeInput, now = new Date()): Promise<void> {
   assertStorablePassword(input.newPassword, "newPassword");
-  const user = await findUserById(caller.userId);
+  const user = await findPasswordOf(caller.userId);
   // A deleted account's access token still verifies until it expires; there is no password to guess.
   if (!user) throw new UnauthorizedError(WRONG_PASSWORD);
   const attempt = await beginPasswordAttempt(user.username, now);

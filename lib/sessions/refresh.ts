@@ -1,6 +1,5 @@
 import { UnauthorizedError } from "../errors.ts";
 import { logger } from "../logger.ts";
-import { findUserById } from "../users/repository.ts";
 import { lookUpRefreshToken, rotateRefreshToken } from "./store.ts";
 import { accessTokenFor, secondsUntil, type TokenPair } from "./token-pair.ts";
 
@@ -22,12 +21,10 @@ export async function refreshSession(refreshToken: string, now = new Date()): Pr
   if (found.status === "reused") logReuse(found.userId);
   if (found.status !== "current") throw new UnauthorizedError(INVALID_REFRESH_TOKEN);
 
-  const user = await findUserById(found.session.userId);
-  if (!user) throw new UnauthorizedError(INVALID_REFRESH_TOKEN);
   // Signed before the token is spent, so a failure here leaves the session as it was. It lives no
   // longer than the session.
   const refreshExpiresIn = secondsUntil(found.session.expiresAt, now);
-  const { accessToken, expiresIn } = await accessTokenFor(user, refreshExpiresIn);
+  const { accessToken, expiresIn } = await accessTokenFor(found.user, refreshExpiresIn);
   const rotation = await rotateRefreshToken(found, now);
   if (rotation.status === "reused") logReuse(rotation.userId);
   if (rotation.status !== "rotated") throw new UnauthorizedError(INVALID_REFRESH_TOKEN);

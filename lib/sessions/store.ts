@@ -1,5 +1,6 @@
 import { issueRefreshToken, newSessionId, parseRefreshToken } from "../auth/refresh-tokens.ts";
 import { getPrisma } from "../db/client.ts";
+import { toStoredUser, USER_COLUMNS, type StoredUser, type UserRow } from "../users/repository.ts";
 
 // The refresh-token store: one row per session (token family) holding the hash of its current
 // token. A token that is not the current one but names a live session was spent by an earlier
@@ -18,7 +19,7 @@ export interface LiveSession {
 }
 
 export type SessionLookup =
-  | { status: "current"; session: LiveSession; presentedHash: string }
+  | { status: "current"; session: LiveSession; user: StoredUser; presentedHash: string }
   | { status: "reused"; userId: number }
   | { status: "unknown" | "expired" };
 
@@ -50,25 +51,40 @@ async function deleteSession(id: string): Promise<void> {
   await prisma.session.deleteMany({ where: { id } });
 }
 
+interface SessionRow extends UserRow {
+  sessionId: string;
+  tokenHash: string;
+  expiresAt: Date;
+}
+
 /**
  * What a presented refresh token is: the current token of a live session, a spent token of one
- * (whose session is then ended), or nothing usable.
+ * (whose session is then ended), or nothing usable. The session's user and their roles as stored
+ * now, which the next access token carries, come with it in the same statement.
  */
 export async function lookUpRefreshToken(token: string, now = new Date()): Promise<SessionLookup> {
   const presented = parseRefreshToken(token);
   if (!presented) return { status: "unknown" };
   const prisma = await getPrisma();
-  const row = await prisma.session.findUnique({ where: { id: presented.sessionId } });
+  // A session never outlives its user (ON DELETE CASCADE), so the join finds one for every session.
+  const [row] = await prisma.$queryRaw<SessionRow[]>`
+    SELECT s.id AS sessionId, s.token_hash AS tokenHash, s.expires_at AS expiresAt, ${USER_COLUMNS}
+    FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ${presented.sessionId}`;
   if (!row) return { status: "unknown" };
   if (row.expiresAt <= now) {
-    await deleteSession(row.id);
+    await deleteSession(row.sessionId);
     return { status: "expired" };
   }
   if (row.tokenHash !== presented.hash) {
-    await deleteSession(row.id);
-    return { status: "reused", userId: row.userId };
+    await deleteSession(row.sessionId);
+    return { status: "reused", userId: row.id };
   }
-  return { status: "current", session: { id: row.id, userId: row.userId, expiresAt: row.expiresAt }, presentedHash: presented.hash };
+  return {
+    status: "current",
+    session: { id: row.sessionId, userId: row.id, expiresAt: row.expiresAt },
+    user: toStoredUser(row),
+    presentedHash: presented.hash,
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Caller } from "../auth/caller.ts";
 import { roleRequiredMessage } from "../auth/roles.ts";
 import { ForbiddenError } from "../errors.ts";
-import { findUserById } from "./repository.ts";
+import { currentRoles } from "./repository.ts";
 
 /**
  * Admin actions trust the database, not only the token: an admin demoted or deleted a minute ago
@@ -9,6 +9,5 @@ import { findUserById } from "./repository.ts";
  */
 export async function requireCurrentAdmin(caller: Caller | undefined, refusal = roleRequiredMessage("admin")): Promise<void> {
   if (!caller?.roles.includes("admin")) throw new ForbiddenError(refusal);
-  const current = await findUserById(caller.userId);
-  if (!current?.roles.includes("admin")) throw new ForbiddenError(refusal);
+  if (!(await currentRoles(caller.userId)).includes("admin")) throw new ForbiddenError(refusal);
 }

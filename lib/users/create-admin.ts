@@ -1,5 +1,5 @@
 import { hashPassword, verifyPassword } from "../auth/passwords.ts";
-import { toTutorialRoleName } from "../auth/roles.ts";
+import { effectiveRoles, toTutorialRoleName, type RoleName } from "../auth/roles.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { assertValidInput, inputCheckFor } from "../validation.ts";
 import { createUser, findUserByUsername, grantRole, type StoredUser } from "./repository.ts";
@@ -27,7 +27,9 @@ const checkNewUsername = inputCheckFor(newUsernameSchema);
 // No double quotes in messages: `sls invoke` prints them inside JSON, escaped.
 const FORMS = "give email and password to create a new admin, or promote: true to make an existing account admin";
 
-function result(user: StoredUser, action: AdminResult["action"]): AdminResult {
+const ADMIN_ROLES: RoleName[] = ["user", "admin"];
+
+function result(user: Pick<StoredUser, "id" | "username" | "email" | "roles">, action: AdminResult["action"]): AdminResult {
   return { id: user.id, username: user.username, email: user.email, roles: user.roles.map(toTutorialRoleName), action };
 }
 
@@ -52,8 +54,8 @@ async function repeatedCreate(username: string, email: string, password: string,
 async function create(username: string, email: string, password: string): Promise<AdminResult> {
   assertValidInput(checkNewUsername, { username });
   try {
-    const user = await createUser({ username, email, passwordHash: await hashPassword(password), roles: ["user", "admin"] });
-    return result(user, "created");
+    const id = await createUser({ username, email, passwordHash: await hashPassword(password), roles: ADMIN_ROLES });
+    return result({ id, username, email, roles: effectiveRoles(ADMIN_ROLES) }, "created");
   } catch (error) {
     if (error instanceof ConflictError) return repeatedCreate(username, email, password, error);
     throw error;

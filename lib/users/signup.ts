@@ -12,11 +12,11 @@ import type { SignupInput } from "./schemas.ts";
 export async function signUp(input: SignupInput, caller: Caller | undefined): Promise<{ id: number }> {
   const requested: RoleName[] = input.roles ?? [];
   if (requested.some((role) => role !== "user")) await requireCurrentAdmin(caller, "Only an admin can grant roles");
-  const user = await createUser({
+  const id = await createUser({
     username: input.username,
     email: input.email,
     passwordHash: await hashPassword(input.password),
     roles: sortRoles(["user", ...requested]),
   });
-  return { id: user.id };
+  return { id };
 }

@@ -6,6 +6,7 @@ import { applyMigrations } from "../../lib/db/migrations.ts";
 import { closeContainers, newContainerWith } from "../support/containers.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { queryAt } from "../support/db-query.ts";
+import { waitForLockWaits } from "../support/lock-waits.ts";
 import { httpEvent, lambdaContext } from "../support/lambda-events.ts";
 
 // "The last admin" is about the whole users table, so this file has a database of its own. Each
@@ -108,19 +109,3 @@ describe("the last admin", () => {
     expect(await adminIds()).toHaveLength(1);
   });
 });
-
-/**
- * Waits until `count` other connections to this database have been busy on one statement for a
- * second or more: with the lock held, that is the racers waiting for it.
- */
-async function waitForLockWaits(connection: mysql.Connection, count: number): Promise<void> {
-  for (let tries = 0; tries < 200; tries++) {
-    const [rows] = await connection.query<mysql.RowDataPacket[]>(
-      `SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST
-       WHERE DB = DATABASE() AND ID <> CONNECTION_ID() AND COMMAND <> 'Sleep' AND TIME >= 1`,
-    );
-    if (Number(rows[0]?.n) >= count) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`fewer than ${count} connections came to wait for the lock`);
-}
