@@ -1,6 +1,6 @@
 import type { Caller } from "./caller.ts";
 import { effectiveRoles } from "./roles.ts";
-import { verifyAuthorizationHeader } from "./tokens.ts";
+import { verifyAuthorizationHeader } from "./token-verification.ts";
 
 /**
  * The caller named by an optional `Authorization: Bearer` header, with the authorizer's rules: no
