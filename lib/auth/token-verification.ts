@@ -60,15 +60,22 @@ function claimsOf(payload: Record<string, unknown>): AccessTokenClaims | undefin
   return { userId, username, roles };
 }
 
+/** The claims of a valid token, or undefined for any other: every refusal is the same 401. */
+async function claimsIn(token: string): Promise<AccessTokenClaims | undefined> {
+  const jws = hs256Jws(token);
+  if (!jws) return undefined;
+  const { kid } = jws.header;
+  // A kid that is not a string names no key: refused, not checked with the current key.
+  if (kid !== undefined && typeof kid !== "string") return undefined;
+  const key = await verificationKey(kid);
+  const payload = key && verifiedPayload(jws, key);
+  if (!payload || !hasValidTimes(payload, Math.floor(Date.now() / 1000)) || !isForUs(payload)) return undefined;
+  return claimsOf(payload);
+}
+
 /** The token's claims, or UnauthorizedError for anything expired, forged, malformed or foreign. */
 export async function verifyAccessToken(token: string): Promise<AccessTokenClaims> {
-  if (token.length > MAX_ACCESS_TOKEN_LENGTH) throw new UnauthorizedError(INVALID_TOKEN);
-  const jws = hs256Jws(token);
-  const kid = jws?.header.kid;
-  // A kid that is not a string names no key: refused, not checked with the current key.
-  const key = jws && (kid === undefined || typeof kid === "string") ? await verificationKey(kid) : undefined;
-  const payload = jws && key ? verifiedPayload(jws, key) : undefined;
-  const claims = payload && hasValidTimes(payload, Math.floor(Date.now() / 1000)) && isForUs(payload) ? claimsOf(payload) : undefined;
+  const claims = token.length <= MAX_ACCESS_TOKEN_LENGTH ? await claimsIn(token) : undefined;
   if (!claims) throw new UnauthorizedError(INVALID_TOKEN);
   return claims;
 }

@@ -20,7 +20,7 @@ import { securityHeaders } from "./security-headers.ts";
 /** A middleware that reads the request before the handler and puts what it read into the event. */
 export type RequestReader = middy.MiddlewareObj<APIGatewayProxyEvent>;
 
-export type HttpChain = middy.MiddyfiedHandler<APIGatewayProxyEvent, APIGatewayProxyResult>;
+type HttpChain = middy.MiddyfiedHandler<APIGatewayProxyEvent, APIGatewayProxyResult>;
 
 /**
  * Answers differ by Origin (CORS), also when it is refused: caches must not mix them up. middy's
