@@ -1,5 +1,5 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent, Context } from "aws-lambda";
-import { verifyAuthorizationHeader } from "../lib/auth/tokens.ts";
+import { verifyAuthorizationHeader } from "../lib/auth/token-verification.ts";
 import { UnauthorizedError } from "../lib/errors.ts";
 import { logger } from "../lib/logger.ts";
 

@@ -1,4 +1,4 @@
-import { callerFromOptionalBearer } from "../lib/auth/caller.ts";
+import { callerFromOptionalBearer } from "../lib/auth/bearer-caller.ts";
 import { empty } from "../lib/http/responses.ts";
 import { httpRoute } from "../lib/http/route.ts";
 import { signoutSchema } from "../lib/sessions/schemas.ts";

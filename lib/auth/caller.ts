@@ -1,10 +1,10 @@
 import { ForbiddenError, UnauthorizedError } from "../errors.ts";
 import { effectiveRoles, isRoleName, roleRequiredMessage, type RoleName } from "./roles.ts";
-import { verifyAuthorizationHeader } from "./tokens.ts";
 
 // Who is calling, made in one place: from the JWT authorizer's request context on protected
-// routes, or from an optional Bearer header on routes without an authorizer. Use cases take a
-// Caller, never a header or a raw context.
+// routes, or (lib/auth/bearer-caller.ts) from an optional Bearer header on routes without an
+// authorizer. Use cases take a Caller, never a header or a raw context. Reading the context needs
+// no token code, so the routes behind the authorizer do not bundle any.
 
 export interface Caller {
   userId: number;
@@ -31,16 +31,6 @@ export function callerFromAuthorizerContext(context: unknown): Caller {
   const id = Number(userId);
   if (!Number.isSafeInteger(id) || id <= 0 || typeof username !== "string") throw new UnauthorizedError();
   return { userId: id, username, roles: rolesFromContext(roles) };
-}
-
-/**
- * The caller named by an optional `Authorization: Bearer` header, with the authorizer's rules: no
- * header is an anonymous caller (undefined), a header that is present must hold a valid token.
- */
-export async function callerFromOptionalBearer(header: string | undefined): Promise<Caller | undefined> {
-  if (header === undefined) return undefined;
-  const { userId, username, roles } = await verifyAuthorizationHeader(header);
-  return { userId, username, roles: effectiveRoles(roles) };
 }
 
 /** Throws 403 ("Require Admin Role!") unless the caller holds `role` or a role that includes it. */

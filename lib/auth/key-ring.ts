@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, createSecretKey, type KeyObject } from "node:crypto";
 import { getJwtKeys, type JwtKeys } from "../config.ts";
 
 // The access tokens' keys. A token names its key with a key id (`kid`) made from the key itself,
@@ -30,41 +30,48 @@ export function keyIdOf(key: string): string {
   return createHash("sha256").update(KEY_ID_LABEL).update(key).digest("base64url").slice(0, 16);
 }
 
-export interface SigningKey {
+export interface RingKey {
   kid: string;
+  /** The key as configured, which jsonwebtoken signs with. */
   key: string;
+  /** The same key as node:crypto takes it, which tokens are checked with. */
+  keyObject: KeyObject;
 }
 
 /**
- * The ring's keys with their ids, worked out once per ring read rather than per token (a SHA-256
- * each): the config keeps the same JwtKeys object until it reads the secret again.
+ * The ring's keys with their ids and key objects, made once per ring read rather than per token
+ * (a SHA-256 each, and a key object that node:crypto would otherwise make from the string at
+ * every HMAC): the config keeps the same JwtKeys object until it reads the secret again.
  */
-const keysWithIds = new WeakMap<JwtKeys, SigningKey[]>();
+const ringKeys = new WeakMap<JwtKeys, RingKey[]>();
 
-function withIds(keys: JwtKeys): SigningKey[] {
-  let known = keysWithIds.get(keys);
+function ringOf(keys: JwtKeys): RingKey[] {
+  let known = ringKeys.get(keys);
   if (!known) {
-    known = [keys.current, keys.previous].filter((key) => key !== undefined).map((key) => ({ kid: keyIdOf(key), key }));
-    keysWithIds.set(keys, known);
+    known = [keys.current, keys.previous]
+      .filter((key) => key !== undefined)
+      .map((key) => ({ kid: keyIdOf(key), key, keyObject: createSecretKey(Buffer.from(key)) }));
+    ringKeys.set(keys, known);
   }
   return known;
 }
 
-export async function signingKey(): Promise<SigningKey> {
-  return withIds(await getJwtKeys())[0]!;
+/** The current key. */
+export async function signingKey(): Promise<RingKey> {
+  return ringOf(await getJwtKeys())[0]!;
 }
 
-function keyWithId(keys: JwtKeys, kid: string): string | undefined {
-  return withIds(keys).find((known) => known.kid === kid)?.key;
+function keyWithId(keys: JwtKeys, kid: string): KeyObject | undefined {
+  return ringOf(keys).find((known) => known.kid === kid)?.keyObject;
 }
 
 /**
  * The key to check a token whose header names `kid` with, or undefined when no key has that id.
  * A token without a kid (signed before key ids existed) is checked with the current key only.
  */
-export async function verificationKey(kid: string | undefined): Promise<string | undefined> {
+export async function verificationKey(kid: string | undefined): Promise<KeyObject | undefined> {
   const keys = await getJwtKeys();
-  if (kid === undefined) return keys.current;
+  if (kid === undefined) return ringOf(keys)[0]!.keyObject;
   const key = keyWithId(keys, kid);
   const now = Date.now();
   if (key !== undefined || now - lastUnknownKeyReloadAt < UNKNOWN_KEY_RELOAD_SECONDS * 1000) return key;

@@ -1,6 +1,7 @@
 import jwt from "jsonwebtoken";
 import { describe, expect, it } from "vitest";
-import { callerFromAuthorizerContext, callerFromOptionalBearer, requireRole } from "../../lib/auth/caller.ts";
+import { callerFromOptionalBearer } from "../../lib/auth/bearer-caller.ts";
+import { callerFromAuthorizerContext, requireRole } from "../../lib/auth/caller.ts";
 import { effectiveRoles, roleRequiredMessage } from "../../lib/auth/roles.ts";
 import { ForbiddenError, UnauthorizedError } from "../../lib/errors.ts";
 

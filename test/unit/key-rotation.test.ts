@@ -23,7 +23,8 @@ interface Container {
 /** A cold container: modules loaded anew, nothing read yet. */
 async function newContainer(): Promise<Container> {
   vi.resetModules();
-  const { signAccessToken, verifyAccessToken } = await import("../../lib/auth/tokens.ts");
+  const { signAccessToken } = await import("../../lib/auth/tokens.ts");
+  const { verifyAccessToken } = await import("../../lib/auth/token-verification.ts");
   return { sign: async () => (await signAccessToken(MONA)).accessToken, verify: verifyAccessToken };
 }
 

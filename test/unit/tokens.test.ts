@@ -1,6 +1,7 @@
 import jwt from "jsonwebtoken";
 import { describe, expect, it } from "vitest";
-import { bearerToken, signAccessToken, verifyAccessToken } from "../../lib/auth/tokens.ts";
+import { bearerToken, verifyAccessToken } from "../../lib/auth/token-verification.ts";
+import { signAccessToken } from "../../lib/auth/tokens.ts";
 import { UnauthorizedError } from "../../lib/errors.ts";
 
 describe("access tokens", () => {

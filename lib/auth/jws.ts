@@ -1,0 +1,51 @@
+import { createHmac, timingSafeEqual, type KeyObject } from "node:crypto";
+
+// Compact JWS (RFC 7515) signed with HS256, checked with node:crypto alone. Our own rather than
+// jsonwebtoken's verify, measured on the packaged authorizer (bench/authorizer.ts): jsonwebtoken
+// brings semver, jws, jwa and lodash (a 33 KB zip rather than 13 KB, about 10 ms more cold
+// start), and even given cached KeyObjects the authorizer cost 3.7 raw HMAC checks per call
+// rather than 2.6. With one algorithm pinned, what is left is a split, two JSON.parse and one
+// HMAC. jsonwebtoken still signs (tokens.ts).
+
+export const JWS_ALGORITHM = "HS256";
+
+/** Three base64url parts, none empty: an unsigned token (alg "none") is not even read. */
+const COMPACT_JWS = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/;
+
+export interface Hs256Jws {
+  header: Record<string, unknown>;
+  /** `header.payload` as sent: the text the signature covers. */
+  signingInput: string;
+  payloadPart: string;
+  signature: string;
+}
+
+/** A base64url part holding a JSON object, or undefined: JSON.parse's own message would quote it. */
+function jsonObjectIn(part: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The token as a compact JWS whose header says HS256, or undefined. Its signature is not checked yet. */
+export function hs256Jws(token: string): Hs256Jws | undefined {
+  const parts = COMPACT_JWS.exec(token);
+  if (!parts) return undefined;
+  const [, headerPart = "", payloadPart = "", signature = ""] = parts;
+  const header = jsonObjectIn(headerPart);
+  if (header?.alg !== JWS_ALGORITHM) return undefined;
+  return { header, signingInput: `${headerPart}.${payloadPart}`, payloadPart, signature };
+}
+
+/** The payload (a JSON object) of a JWS whose signature `key` made, or undefined. */
+export function verifiedPayload(jws: Hs256Jws, key: KeyObject): Record<string, unknown> | undefined {
+  // Compared as base64url text, as jsonwebtoken does: a signature has one spelling, not the
+  // several that decode to the same bytes.
+  const expected = Buffer.from(createHmac("sha256", key).update(jws.signingInput).digest("base64url"));
+  const given = Buffer.from(jws.signature);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  return jsonObjectIn(jws.payloadPart);
+}

@@ -1,0 +1,101 @@
+import { getSettings } from "../config.ts";
+import { UnauthorizedError } from "../errors.ts";
+import { hs256Jws, verifiedPayload } from "./jws.ts";
+import { verificationKey } from "./key-ring.ts";
+import { isRoleName } from "./roles.ts";
+import type { AccessTokenClaims } from "./tokens.ts";
+
+// Checking an access token (signed in tokens.ts), the one rule for the authorizer and for the
+// routes that read an optional Bearer header. HS256 only, with the key its header's `kid` names
+// (lib/auth/key-ring.ts); then issuer, audience, exp and iat, which must be there, nbf when it is,
+// and a sub written the one way signAccessToken writes it. No jsonwebtoken here: the
+// authorizer's bundle stays small (lib/auth/jws.ts says why).
+
+/**
+ * Our tokens are about 300 characters; 4096 leaves room for longer names and claims while a
+ * 64 KB header is refused before a byte of it is decoded.
+ */
+export const MAX_ACCESS_TOKEN_LENGTH = 4096;
+
+/**
+ * How far in the future a token's iat may be. Signin and the authorizer run in different
+ * containers whose clocks differ slightly, and iat is rounded down to the second, so a fresh
+ * token can look up to a second older or younger; 5 s covers that with room, and no more.
+ */
+export const ISSUED_AT_SKEW_SECONDS = 5;
+
+const INVALID_TOKEN = "Invalid or expired token";
+
+/**
+ * The user id a `sub` names, only in the form signAccessToken writes: decimal digits, no sign,
+ * no leading zero. Number() alone would also take " 1 ", "0x1", "1e0" or "1.0", so one user
+ * would have many spellings, and a check comparing subs as strings could be walked around.
+ */
+function userIdOf(sub: unknown): number | undefined {
+  if (typeof sub !== "string" || !/^[1-9][0-9]*$/.test(sub)) return undefined;
+  const userId = Number(sub);
+  return Number.isSafeInteger(userId) ? userId : undefined;
+}
+
+/** exp and iat must be there; nbf need not, but must be a time when it is. */
+function hasValidTimes(payload: Record<string, unknown>, nowSeconds: number): boolean {
+  const { exp, iat, nbf } = payload;
+  if (typeof exp !== "number" || nowSeconds >= exp) return false;
+  if (typeof iat !== "number" || iat > nowSeconds + ISSUED_AT_SKEW_SECONDS) return false;
+  return nbf === undefined || (typeof nbf === "number" && nbf <= nowSeconds);
+}
+
+/** Ours: our issuer, and our audience, alone or among others (RFC 7519 allows a list). */
+function isForUs(payload: Record<string, unknown>): boolean {
+  const { jwtIssuer, jwtAudience } = getSettings();
+  const { iss, aud } = payload;
+  return iss === jwtIssuer && (Array.isArray(aud) ? aud.includes(jwtAudience) : aud === jwtAudience);
+}
+
+function claimsOf(payload: Record<string, unknown>): AccessTokenClaims | undefined {
+  const userId = userIdOf(payload.sub);
+  const { username, roles } = payload;
+  if (userId === undefined || typeof username !== "string") return undefined;
+  if (!Array.isArray(roles) || !roles.every((role) => typeof role === "string" && isRoleName(role))) return undefined;
+  return { userId, username, roles };
+}
+
+/** The claims of a valid token, or undefined for any other: every refusal is the same 401. */
+async function claimsIn(token: string): Promise<AccessTokenClaims | undefined> {
+  const jws = hs256Jws(token);
+  if (!jws) return undefined;
+  const { kid } = jws.header;
+  // A kid that is not a string names no key: refused, not checked with the current key.
+  if (kid !== undefined && typeof kid !== "string") return undefined;
+  const key = await verificationKey(kid);
+  const payload = key && verifiedPayload(jws, key);
+  if (!payload || !hasValidTimes(payload, Math.floor(Date.now() / 1000)) || !isForUs(payload)) return undefined;
+  return claimsOf(payload);
+}
+
+/** The token's claims, or UnauthorizedError for anything expired, forged, malformed or foreign. */
+export async function verifyAccessToken(token: string): Promise<AccessTokenClaims> {
+  const claims = token.length <= MAX_ACCESS_TOKEN_LENGTH ? await claimsIn(token) : undefined;
+  if (!claims) throw new UnauthorizedError(INVALID_TOKEN);
+  return claims;
+}
+
+/**
+ * The token of an `Authorization: Bearer <token>` header, or undefined when the header is not
+ * one. The expression is linear (the token's characters and whitespace do not overlap), so a
+ * header of any length is read in one pass; verifyAccessToken then refuses an overlong token.
+ */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer +([A-Za-z0-9\-_.]+)\s*$/i.exec(header ?? "");
+  return match?.[1];
+}
+
+/**
+ * The claims of an `Authorization: Bearer <token>` header: the one rule the authorizer and the
+ * signup route (which has no authorizer) both apply. UnauthorizedError for anything else.
+ */
+export async function verifyAuthorizationHeader(header: string | undefined): Promise<AccessTokenClaims> {
+  const token = bearerToken(header);
+  if (!token) throw new UnauthorizedError(INVALID_TOKEN);
+  return verifyAccessToken(token);
+}

@@ -1,0 +1,80 @@
+import middy from "@middy/core";
+import httpCors from "@middy/http-cors";
+import httpHeaderNormalizer from "@middy/http-header-normalizer";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import { callerFromAuthorizerContext, requireRole, type Caller } from "../auth/caller.ts";
+import type { RoleName } from "../auth/roles.ts";
+import { corsOrigins } from "../config.ts";
+import { logger } from "../logger.ts";
+import { errorAnswers } from "./error-answers.ts";
+import { securityHeaders } from "./security-headers.ts";
+
+// The middy chain every HTTP route shares. Before the handler: the logger's request context,
+// headers, then the route's own readers of the request (its caller, its body). onError hooks run
+// in reverse .use() order: errorAnswers turns the error into an answer, then CORS and security
+// headers are added to that answer too, so a browser can read a 400 as well as a 200.
+// Apart from route.ts, which adds the body and Bearer readers: a route that reads neither (the
+// boards) bundles no Ajv and no token code.
+
+/** A middleware that reads the request before the handler and puts what it read into the event. */
+export type RequestReader = middy.MiddlewareObj<APIGatewayProxyEvent>;
+
+type HttpChain = middy.MiddyfiedHandler<APIGatewayProxyEvent, APIGatewayProxyResult>;
+
+/**
+ * Answers differ by Origin (CORS), also when it is refused: caches must not mix them up. middy's
+ * CORS adds `Vary: Origin` only when it reflects an origin (and its `vary` option would then say
+ * it twice), so this runs after it and adds it where it is missing.
+ */
+function varyOnOrigin(response: APIGatewayProxyResult | null | undefined): void {
+  if (!response) return;
+  const headers = (response.headers ??= {});
+  const vary = String(headers.Vary ?? "");
+  if (!/\borigin\b/i.test(vary)) headers.Vary = vary ? `${vary}, Origin` : "Origin";
+}
+
+const varyOnOriginMiddleware: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> = {
+  after: ({ response }) => varyOnOrigin(response),
+  onError: ({ response }) => varyOnOrigin(response),
+};
+
+/** Log lines name the route: `POST /api/auth/signin`. */
+const routeLogKey: RequestReader = {
+  before: ({ event }) => {
+    logger.appendKeys({ route: `${event.httpMethod} ${event.resource}` });
+  },
+};
+
+/** The shared chain with the route's `readers`, run in the order given, before its handler. */
+export function httpChain(readers: RequestReader[] = []): HttpChain {
+  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    // logEvent stays off whatever POWERTOOLS_LOGGER_LOG_EVENT says: events hold passwords and tokens.
+    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }) as middy.MiddlewareObj)
+    .use(routeLogKey)
+    .use(httpHeaderNormalizer())
+    .use(securityHeaders())
+    .use(varyOnOriginMiddleware)
+    .use(httpCors({ origins: corsOrigins(), exposeHeaders: "Retry-After" }));
+  for (const reader of readers) chain.use(reader);
+  return chain.use(errorAnswers());
+}
+
+/** Makes the route's caller (`event.caller`) with `identify`, and refuses it with 403 unless it holds `role`. */
+export function callerReader(
+  identify: (event: APIGatewayProxyEvent) => Caller | undefined | Promise<Caller | undefined>,
+  role: RoleName | undefined,
+): RequestReader {
+  return {
+    before: async ({ event }) => {
+      const caller = await identify(event);
+      if (role) requireRole(caller, role);
+      Object.assign(event, { caller });
+    },
+  };
+}
+
+/** The caller the JWT authorizer let through (lib/auth/caller.ts), as `event.caller`. */
+export function authorizerCaller(role?: RoleName): RequestReader {
+  return callerReader((event) => callerFromAuthorizerContext(event.requestContext.authorizer), role);
+}
