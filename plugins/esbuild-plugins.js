@@ -58,14 +58,18 @@ export const prismaWasmBesideBundle = {
 
 /**
  * iconv-lite's code pages (480 KB, about 15 ms of signin's cold start), which the MariaDB driver
- * asks for only when a connection's charset is one Node's Buffer cannot encode. Ours are utf8mb4:
+ * (Prisma's adapter's) asks for only when a connection's charset is one Node's Buffer cannot
+ * encode. Ours are utf8mb4:
  * such a charset gets an error that says what to do instead of a silent fallback.
  * @type {import("esbuild").Plugin}
  */
 export const nodeEncodingsOnly = {
   name: "node-encodings-only",
   setup(build) {
-    build.onResolve({ filter: /^iconv-lite$/ }, () => ({ path: "iconv-lite", namespace: "node-encodings-only" }));
+    // mysql2 (the migration runner's driver) is left its iconv-lite: it decodes utf8mb3 as cesu8.
+    build.onResolve({ filter: /^iconv-lite$/ }, ({ importer }) =>
+      /[\\/]node_modules[\\/]mariadb[\\/]/.test(importer) ? { path: "iconv-lite", namespace: "node-encodings-only" } : undefined,
+    );
     build.onLoad({ filter: /.*/, namespace: "node-encodings-only" }, () => ({
       contents: `
         const unsupported = (encoding) =>

@@ -1,5 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { build } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
 import { nodeEncodingsOnly, prismaWasmBesideBundle } from "../../plugins/esbuild-plugins.js";
@@ -12,18 +12,30 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 async function bundled(name: string, source: string, plugins: Parameters<typeof build>[0]["plugins"]): Promise<string> {
   const entry = join(scratch, `${name}.mjs`);
+  mkdirSync(dirname(entry), { recursive: true });
   writeFileSync(entry, source);
-  await build({ entryPoints: [entry], outdir: join(scratch, "out"), bundle: true, platform: "node", format: "esm", plugins, logLevel: "silent" });
-  return join(scratch, "out", `${name}.js`);
+  const outdir = join(scratch, "out", dirname(name));
+  await build({ entryPoints: [entry], outdir, bundle: true, platform: "node", format: "esm", plugins, logLevel: "silent" });
+  return join(outdir, `${basename(name)}.js`);
 }
 
+const ENCODE = 'import iconv from "iconv-lite"; export const encode = (text, charset) => iconv.encode(text, charset);';
+
 describe("node-encodings-only", () => {
-  it("answers a charset Node cannot encode with an error that says what to use", async () => {
-    const file = await bundled("encode", 'import iconv from "iconv-lite"; export const encode = (text, charset) => iconv.encode(text, charset);', [nodeEncodingsOnly]);
+  it("gives the MariaDB driver no code pages: a charset Node cannot encode gets an error that says what to use", async () => {
+    // A module of the driver's package, as the importer the plugin judges by.
+    const file = await bundled("node_modules/mariadb/encode", ENCODE, [nodeEncodingsOnly]);
     const { encode } = (await import(file)) as { encode: (text: string, charset: string) => Buffer };
 
     expect(() => encode("héllo", "cp1251")).toThrow("The database connection's charset cp1251 is not supported here: use utf8mb4");
     expect(readFileSync(file, "utf8")).not.toMatch(/shiftjis|cp936/);
+  });
+
+  it("leaves iconv-lite whole for anyone else (mysql2, the migration runner's driver, decodes utf8mb3 with it)", async () => {
+    const file = await bundled("elsewhere", ENCODE, [nodeEncodingsOnly]);
+    const { encode } = (await import(file)) as { encode: (text: string, charset: string) => Buffer };
+
+    expect(encode("й", "cp1251")).toEqual(Buffer.from([0xe9]));
   });
 });
 
