@@ -32,9 +32,7 @@ export function keyIdOf(key: string): string {
 
 export interface RingKey {
   kid: string;
-  /** The key as configured, which jsonwebtoken signs with. */
-  key: string;
-  /** The same key as node:crypto takes it, which tokens are checked with. */
+  /** The key as node:crypto takes it, which tokens are signed and checked with. */
   keyObject: KeyObject;
 }
 
@@ -50,7 +48,7 @@ function ringOf(keys: JwtKeys): RingKey[] {
   if (!known) {
     known = [keys.current, keys.previous]
       .filter((key) => key !== undefined)
-      .map((key) => ({ kid: keyIdOf(key), key, keyObject: createSecretKey(Buffer.from(key)) }));
+      .map((key) => ({ kid: keyIdOf(key), keyObject: createSecretKey(Buffer.from(key)) }));
     ringKeys.set(keys, known);
   }
   return known;

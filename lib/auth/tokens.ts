@@ -1,10 +1,9 @@
-import jwt from "jsonwebtoken";
 import { getSettings } from "../config.ts";
-import { JWS_ALGORITHM } from "./jws.ts";
+import { signedJws } from "./jws.ts";
 import { signingKey } from "./key-ring.ts";
 import type { RoleName } from "./roles.ts";
 
-// Signing HS256 access tokens with jsonwebtoken. The header's `kid` names the key
+// Signing HS256 access tokens (lib/auth/jws.ts). The header's `kid` names the key
 // (lib/auth/key-ring.ts); token-verification.ts checks them.
 
 export interface AccessTokenClaims {
@@ -23,14 +22,20 @@ export async function signAccessToken(claims: AccessTokenClaims, maxSeconds = In
   const settings = getSettings();
   const { jwtIssuer, jwtAudience } = settings;
   const accessTokenTtlSeconds = Math.max(1, Math.min(settings.accessTokenTtlSeconds, maxSeconds));
-  const { kid, key } = await signingKey();
-  const accessToken = jwt.sign({ username: claims.username, roles: claims.roles }, key, {
-    algorithm: JWS_ALGORITHM,
-    keyid: kid,
-    subject: String(claims.userId),
-    issuer: jwtIssuer,
-    audience: jwtAudience,
-    expiresIn: accessTokenTtlSeconds,
-  });
+  const { kid, keyObject } = await signingKey();
+  const issuedAt = Math.floor(Date.now() / 1000);
+  const accessToken = signedJws(
+    { kid },
+    {
+      username: claims.username,
+      roles: claims.roles,
+      iat: issuedAt,
+      exp: issuedAt + accessTokenTtlSeconds,
+      aud: jwtAudience,
+      iss: jwtIssuer,
+      sub: String(claims.userId),
+    },
+    keyObject,
+  );
   return { accessToken, expiresIn: accessTokenTtlSeconds };
 }

@@ -1,6 +1,7 @@
 import jwt from "jsonwebtoken";
 import { describe, expect, it } from "vitest";
 import { bearerToken, verifyAccessToken } from "../../lib/auth/token-verification.ts";
+import { keyIdOf } from "../../lib/auth/key-ring.ts";
 import { signAccessToken } from "../../lib/auth/tokens.ts";
 import { UnauthorizedError } from "../../lib/errors.ts";
 
@@ -9,6 +10,41 @@ describe("access tokens", () => {
     const { accessToken, expiresIn } = await signAccessToken({ userId: 3, username: "ann", roles: ["user", "admin"] });
     expect(expiresIn).toBe(900);
     expect(await verifyAccessToken(accessToken)).toEqual({ userId: 3, username: "ann", roles: ["user", "admin"] });
+  });
+
+  // lib/auth/jws.ts signs with node:crypto; jsonwebtoken, an implementation of its own, is the judge.
+  it("signs tokens jsonwebtoken accepts, with every claim a JWT library checks", async () => {
+    // Prepare / Act
+    const before = Math.floor(Date.now() / 1000);
+    const { accessToken } = await signAccessToken({ userId: 3, username: "ann", roles: ["user", "admin"] });
+
+    // Assess
+    const { header, payload } = jwt.verify(accessToken, process.env.JWT_SECRET!, {
+      algorithms: ["HS256"],
+      issuer: "serverless-auth-api",
+      audience: "serverless-auth-api",
+      subject: "3",
+      complete: true,
+    });
+    expect(header).toEqual({ alg: "HS256", typ: "JWT", kid: keyIdOf(process.env.JWT_SECRET!) });
+    const { iat, exp, ...claims } = payload as jwt.JwtPayload;
+    expect(claims).toEqual({ username: "ann", roles: ["user", "admin"], sub: "3", iss: "serverless-auth-api", aud: "serverless-auth-api" });
+    expect(iat).toBeGreaterThanOrEqual(before);
+    expect(iat).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+    expect(exp! - iat!).toBe(900);
+  });
+
+  it("accepts what jsonwebtoken signs with the same claims and key", async () => {
+    const token = jwt.sign({ username: "ann", roles: ["moderator"] }, process.env.JWT_SECRET!, {
+      algorithm: "HS256",
+      keyid: keyIdOf(process.env.JWT_SECRET!),
+      subject: "3",
+      issuer: "serverless-auth-api",
+      audience: "serverless-auth-api",
+      expiresIn: 60,
+    });
+
+    expect(await verifyAccessToken(token)).toEqual({ userId: 3, username: "ann", roles: ["moderator"] });
   });
 
   it("refuses the same claims signed with HS512: the algorithm is pinned", async () => {
