@@ -169,7 +169,7 @@ try {
     node: process.version,
     bcryptCost: BCRYPT_COST,
     bareNodeMs: cold.bareNode,
-    emptyHandler: { bundleBytes: empty.bundleBytes, coldInitMs: cold.overBare[empty.handlerFile]! },
+    emptyHandler: { bundleBytes: empty.bundleBytes, coldInitMs: cold.imports[empty.handlerFile]! },
     functions: artifacts.map((artifact) => {
       const bundleSource = readFileSync(artifact.handlerFile, "utf8");
       const sameBundle = Object.keys(bundles).find((file) => readFileSync(file, "utf8") === bundleSource)!;
@@ -180,7 +180,7 @@ try {
         zipBytes: artifact.zipBytes,
         bundleBytes: artifact.bundleBytes,
         bundlesOrm: ORM_OR_DRIVER.test(bundleSource),
-        coldInitMs: cold.overBare[sameBundle]!,
+        coldInitMs: cold.imports[sameBundle]!,
         firstCallMs: first[artifact.name],
         warmMs: warm[artifact.name],
         sql: counts && { ...counts, statements: describeStatements(counts) },

@@ -2,32 +2,35 @@ import { execFileSync } from "node:child_process";
 import { spreadOf, type Spread } from "./stats.ts";
 
 // A cold init as Lambda's Node.js runtime has it: a fresh process that imports the handler's
-// module. Each is measured as the wall time of `node` importing the bundle minus that of a bare
-// `node` start in the same round, rounds interleaving every bundle, so that the machine's load
-// falls on each alike.
+// module. Timed inside that process, around the import: node's own start is not counted, and
+// the time is not the difference of two noisy process timings (measured here: the same bundle's
+// import ranged 86–124 ms in-process, 72–156 ms as wall time minus a bare start). Rounds
+// interleave every bundle and a bare `node` start, so that the machine's load falls on each alike.
 
-// Both touch stdout and stderr first: Lambda's runtime has them open before it loads a handler,
+// Stdout and stderr are opened first: Lambda's runtime has them open before it loads a handler,
 // and a handler's first use of them (the logger's) would otherwise count their setup as its own.
 const STREAMS = "process.stdout; process.stderr;";
-const IMPORT = `${STREAMS} await import(process.argv[1]);`;
-const BARE = STREAMS;
+const IMPORT = `${STREAMS} const started = performance.now(); await import(process.argv[1]); console.log(performance.now() - started);`;
 
-function wallMs(source: string, file?: string): number {
+function importMs(file: string): number {
+  return Number(execFileSync(process.execPath, ["--input-type=module", "-e", IMPORT, file], { encoding: "utf8" }).trim());
+}
+
+function bareNodeMs(): number {
   const started = performance.now();
-  execFileSync(process.execPath, ["--input-type=module", "-e", source, ...(file ? [file] : [])], { stdio: "ignore" });
+  execFileSync(process.execPath, ["--input-type=module", "-e", STREAMS], { stdio: "ignore" });
   return performance.now() - started;
 }
 
-/** Each file's import cost over a bare node start, in milliseconds; and the bare start itself. */
-export function coldInits(files: Record<string, string>, rounds: number): { bareNode: Spread; overBare: Record<string, Spread> } {
+/** Each file's import in a fresh process, in milliseconds; and a bare node start's wall time. */
+export function coldInits(files: Record<string, string>, rounds: number): { bareNode: Spread; imports: Record<string, Spread> } {
   const bare: number[] = [];
-  const over: Record<string, number[]> = Object.fromEntries(Object.keys(files).map((name) => [name, []]));
+  const imports: Record<string, number[]> = Object.fromEntries(Object.keys(files).map((name) => [name, []]));
   for (let round = 0; round < rounds; round++) {
-    const bareMs = wallMs(BARE);
-    bare.push(bareMs);
-    for (const [name, file] of Object.entries(files)) over[name]!.push(wallMs(IMPORT, file) - bareMs);
+    bare.push(bareNodeMs());
+    for (const [name, file] of Object.entries(files)) imports[name]!.push(importMs(file));
   }
-  return { bareNode: spreadOf(bare), overBare: Object.fromEntries(Object.entries(over).map(([name, values]) => [name, spreadOf(values)])) };
+  return { bareNode: spreadOf(bare), imports: Object.fromEntries(Object.entries(imports).map(([name, values]) => [name, spreadOf(values)])) };
 }
 
 // A cold start as a caller meets it: the import, then the first call, in one fresh process. The

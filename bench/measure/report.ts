@@ -128,7 +128,10 @@ export function printReport(report: Report): void {
   }
   rows.push(["(empty handler)", "", "", kb(report.emptyHandler.bundleBytes), duration(report.emptyHandler.coldInitMs.median), "", "", "", "", ""]);
   for (const [name, spread] of Object.entries(report.references)) rows.push([`(${name})`, "", "", "", "", "", duration(spread.median), duration(spread.p99), "", ""]);
-  console.log(`\nPer function (packaged prod artifacts; ${report.node}; bcrypt cost ${report.bcryptCost}; cold init = import in a fresh node minus a bare node start of ${duration(report.bareNodeMs.median)}, median of ${report.plan.coldRounds}):\n`);
+  console.log(
+    `\nPer function (packaged prod artifacts; ${report.node}; bcrypt cost ${report.bcryptCost}; cold init = the import of the bundle in a fresh node process, ` +
+      `median of ${report.plan.coldRounds}, node's own start of ${duration(report.bareNodeMs.median)} not counted):\n`,
+  );
   console.log(table(rows));
 
   const load = [["local stack (serverless-offline)", "requests/s", "median", "p99", "failures"]];
