@@ -4,6 +4,7 @@
 //   npm run bench                 the full run (a few minutes)
 //   npm run bench -- --smoke      a tiny run that checks the bench itself works (CI)
 //   … --results <file>            where the JSON goes, instead of bench/results/<date>.json
+//   … --baseline <git ref>        also package that commit, and measure its cold inits in the same rounds
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +13,7 @@ import { applyMigrations } from "../lib/db/migrations.ts";
 import { createTestDatabase } from "../test/support/database.ts";
 import { tokenAuthorizerEvent } from "../test/support/lambda-events.ts";
 import { newAccount, newAdmin, signIn, authorizerContext, freshUsername } from "./measure/accounts.ts";
-import { emptyHandler, packagedFunctions, type Artifact } from "./measure/artifacts.ts";
+import { baselineFunctions, emptyHandler, packagedFunctions, type Artifact } from "./measure/artifacts.ts";
 import { coldInits, firstCalls } from "./measure/cold-init.ts";
 import { printReport, type Report } from "./measure/report.ts";
 import { packagedRoutes, WarmFunctions } from "./measure/routes.ts";
@@ -22,6 +23,8 @@ import { warmLatencies } from "./measure/warm.ts";
 
 const smoke = process.argv.includes("--smoke");
 const resultsArg = process.argv.indexOf("--results");
+const baselineArg = process.argv.indexOf("--baseline");
+const baselineRef = baselineArg > 0 ? process.argv[baselineArg + 1] : undefined;
 const plan = smoke
   ? { coldRounds: 3, fastRounds: 200, slowRounds: 3, sqlBatch: 2, loadSeconds: 1, connections: 2 }
   : { coldRounds: 15, fastRounds: 5000, slowRounds: 40, sqlBatch: 10, loadSeconds: 10, connections: 10 };
@@ -34,14 +37,14 @@ const RESULTS_DIR = resolve(import.meta.dirname, "results");
  */
 const ORM_OR_DRIVER = /PrismaClient|ER_HASHCHK|ER_NISAMCHK/;
 
-/** The functions, one bundle measured once: the four boards share one file. */
+/** A bundle's content digest: the four boards share one file, measured once. */
+function digestOf(artifact: Artifact): string {
+  return createHash("sha256").update(readFileSync(artifact.handlerFile)).digest("hex");
+}
+
+/** One file per distinct bundle, by digest. */
 function distinctBundles(artifacts: Artifact[]): Record<string, string> {
-  const byContent = new Map<string, string>();
-  for (const artifact of artifacts) {
-    const digest = createHash("sha256").update(readFileSync(artifact.handlerFile)).digest("hex");
-    if (!byContent.has(digest)) byContent.set(digest, artifact.handlerFile);
-  }
-  return Object.fromEntries([...byContent.values()].map((file) => [file, file]));
+  return Object.fromEntries(artifacts.map((artifact) => [digestOf(artifact), artifact.handlerFile]));
 }
 
 /** The SQL one call of each HTTP route costs, on the path a successful call takes. */
@@ -131,10 +134,11 @@ try {
   const artifacts = await packagedFunctions(work);
   const empty = await emptyHandler(work);
   const routes = packagedRoutes(work);
+  if (baselineRef) console.error(`bench: packaging ${baselineRef} for the baseline…`);
+  const baseline = baselineRef ? await baselineFunctions(baselineRef, work) : [];
 
   console.error(`bench: cold init, ${plan.coldRounds} interleaved rounds…`);
-  const bundles = distinctBundles(artifacts);
-  const cold = coldInits({ ...bundles, [empty.handlerFile]: empty.handlerFile }, plan.coldRounds);
+  const cold = coldInits({ ...distinctBundles([...artifacts, ...baseline]), empty: empty.handlerFile }, plan.coldRounds);
 
   const jwtSecret = randomBytes(32).toString("base64url");
   Object.assign(process.env, {
@@ -169,10 +173,9 @@ try {
     node: process.version,
     bcryptCost: BCRYPT_COST,
     bareNodeMs: cold.bareNode,
-    emptyHandler: { bundleBytes: empty.bundleBytes, coldInitMs: cold.imports[empty.handlerFile]! },
+    emptyHandler: { bundleBytes: empty.bundleBytes, coldInitMs: cold.imports.empty! },
     functions: artifacts.map((artifact) => {
       const bundleSource = readFileSync(artifact.handlerFile, "utf8");
-      const sameBundle = Object.keys(bundles).find((file) => readFileSync(file, "utf8") === bundleSource)!;
       const counts = sql[artifact.name];
       return {
         name: artifact.name,
@@ -180,7 +183,7 @@ try {
         zipBytes: artifact.zipBytes,
         bundleBytes: artifact.bundleBytes,
         bundlesOrm: ORM_OR_DRIVER.test(bundleSource),
-        coldInitMs: cold.imports[sameBundle]!,
+        coldInitMs: cold.imports[digestOf(artifact)]!,
         firstCallMs: first[artifact.name],
         warmMs: warm[artifact.name],
         sql: counts && { ...counts, statements: describeStatements(counts) },
@@ -192,6 +195,17 @@ try {
       "bcrypt hash": warm["bcrypt hash"]!,
     },
     throughput,
+    baseline: baselineRef
+      ? {
+          ref: baselineRef,
+          functions: baseline.map((artifact) => ({
+            name: artifact.name,
+            zipBytes: artifact.zipBytes,
+            bundleBytes: artifact.bundleBytes,
+            coldInitMs: cold.imports[digestOf(artifact)]!,
+          })),
+        }
+      : undefined,
   };
   const resultsFile =
     resultsArg > 0 ? resolve(process.argv[resultsArg + 1]!) : join(RESULTS_DIR, `${smoke ? "smoke-" : ""}${report.date.replace(/[:.]/g, "-")}.json`);

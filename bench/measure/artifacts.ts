@@ -1,5 +1,6 @@
-import { readdirSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import { extractZip, packageProdStage } from "../../test/support/packaged.ts";
 
@@ -16,9 +17,10 @@ export interface Artifact {
   handlerFile: string;
 }
 
-export async function packagedFunctions(work: string): Promise<Artifact[]> {
+/** The functions packaged from `checkout` (this one, or a baseline's), unpacked under `work`. */
+export async function packagedFunctions(work: string, checkout = process.cwd()): Promise<Artifact[]> {
   const packageDir = join(work, "package");
-  await packageProdStage(packageDir, { CORS_ORIGINS: "https://app.example.com", ESBUILD_WORK_FOLDER: ".esbuild-bench" });
+  await packageProdStage(packageDir, { CORS_ORIGINS: "https://app.example.com", ESBUILD_WORK_FOLDER: ".esbuild-bench" }, {}, checkout);
   const artifacts: Artifact[] = [];
   for (const zipName of readdirSync(packageDir).filter((name) => name.endsWith(".zip")).sort()) {
     const name = zipName.replace(/\.zip$/, "");
@@ -49,4 +51,27 @@ export async function emptyHandler(work: string): Promise<Artifact> {
   });
   const bytes = statSync(handlerFile).size;
   return { name: "(empty handler)", zipBytes: 0, bundleBytes: bytes, handlerFile };
+}
+
+/**
+ * The functions as an earlier commit packaged them, for a before-and-after in one run: `ref` is
+ * checked out beside this checkout (sharing its node_modules), its Prisma client generated and
+ * its prod stage packaged.
+ */
+export async function baselineFunctions(ref: string, work: string): Promise<Artifact[]> {
+  const checkout = join(work, "baseline-checkout");
+  execFileSync("git", ["worktree", "add", "--detach", checkout, ref], { stdio: "ignore" });
+  try {
+    symlinkSync(resolve("node_modules"), join(checkout, "node_modules"));
+    execFileSync(process.execPath, [resolve("node_modules/prisma/build/index.js"), "generate"], {
+      cwd: checkout,
+      env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath },
+      stdio: "ignore",
+    });
+    const unpacked = join(work, "baseline");
+    mkdirSync(unpacked, { recursive: true });
+    return await packagedFunctions(unpacked, checkout);
+  } finally {
+    execFileSync("git", ["worktree", "remove", "--force", checkout], { stdio: "ignore" });
+  }
 }

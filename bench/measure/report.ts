@@ -29,6 +29,8 @@ export interface Report {
   functions: FunctionFigures[];
   references: Record<"raw HMAC-SHA256 verify" | "bcrypt compare" | "bcrypt hash", Spread>;
   throughput: Record<string, Throughput>;
+  /** An earlier commit's packages, their cold inits measured in the same rounds. */
+  baseline?: { ref: string; functions: Pick<FunctionFigures, "name" | "zipBytes" | "bundleBytes" | "coldInitMs">[] };
 }
 
 const kb = (bytes: number) => (bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0);
@@ -151,6 +153,24 @@ export function printReport(report: Report): void {
       ` (authorizer + userBoard, ${duration(protectedMs)} of work)`,
   );
   console.log(`  signin: ${gbSecondsPerMillion(signin.warmMs?.median ?? 0, signin.memoryMb).toFixed(0)} GB-s (${duration(signin.warmMs?.median)} at ${signin.memoryMb} MB)`);
+
+  if (report.baseline) {
+    const rows = [["function", `zip KB ${report.baseline.ref}`, "now", `cold init ${report.baseline.ref}`, "now", "now / then"]];
+    for (const then of report.baseline.functions) {
+      const now = report.functions.find((f) => f.name === then.name);
+      if (!now) continue;
+      rows.push([
+        then.name,
+        kb(then.zipBytes),
+        kb(now.zipBytes),
+        duration(then.coldInitMs.median),
+        duration(now.coldInitMs.median),
+        (now.coldInitMs.median / then.coldInitMs.median).toFixed(2),
+      ]);
+    }
+    console.log(`\nAgainst ${report.baseline.ref}, cold inits measured in the same rounds:\n`);
+    console.log(table(rows));
+  }
 
   console.log("\nTargets:");
   for (const target of targets(report)) console.log(`  ${target.met ? "met   " : "missed"}  ${target.what}: ${target.figure}`);

@@ -15,7 +15,7 @@ export interface SlsRun {
  * and a package shows that it needs none). `CORS_ORIGINS` is a deployed stage's, unless `env`
  * says otherwise.
  */
-export function sls(args: string[], env: Record<string, string> = {}): Promise<SlsRun> {
+export function sls(args: string[], env: Record<string, string> = {}, cwd = process.cwd()): Promise<SlsRun> {
   const noCredentials = {
     AWS_ACCESS_KEY_ID: "",
     AWS_SECRET_ACCESS_KEY: "",
@@ -28,8 +28,8 @@ export function sls(args: string[], env: Record<string, string> = {}): Promise<S
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
-      ["node_modules/osls/bin/serverless.js", ...args],
-      { env: { ...process.env, CORS_ORIGINS: "https://app.example.com", ...env, ...noCredentials }, timeout: 170_000 },
+      [join(cwd, "node_modules/osls/bin/serverless.js"), ...args],
+      { cwd, env: { ...process.env, CORS_ORIGINS: "https://app.example.com", ...env, ...noCredentials }, timeout: 170_000 },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code) || 1 : 0, output: `${stdout}\n${stderr}` }),
     );
     // `sls invoke` reads an event from a piped stdin until it closes.
@@ -37,12 +37,15 @@ export function sls(args: string[], env: Record<string, string> = {}): Promise<S
   });
 }
 
-/** `params` are passed as `--param="name=value"`, as an operator overrides a stage's params. */
-export async function packageProdStage(packageDir: string, env: Record<string, string>, params: Record<string, string> = {}): Promise<void> {
+/**
+ * `params` are passed as `--param="name=value"`, as an operator overrides a stage's params;
+ * `checkout` is the service's folder (another checkout of the project, for a bench's baseline).
+ */
+export async function packageProdStage(packageDir: string, env: Record<string, string>, params: Record<string, string> = {}, checkout = process.cwd()): Promise<void> {
   const paramFlags = Object.entries(params).map(([name, value]) => `--param=${name}=${value}`);
-  const run = await sls(["package", "--stage", "prod", "--package", packageDir, ...paramFlags], env);
+  const run = await sls(["package", "--stage", "prod", "--package", packageDir, ...paramFlags], env, checkout);
   // The package removes its stage's build folder (<work folder>/prod), not the one above it.
-  if (env.ESBUILD_WORK_FOLDER) rmSync(env.ESBUILD_WORK_FOLDER, { recursive: true, force: true });
+  if (env.ESBUILD_WORK_FOLDER) rmSync(join(checkout, env.ESBUILD_WORK_FOLDER), { recursive: true, force: true });
   if (run.code !== 0) throw new Error(`sls package failed:\n${run.output}`);
 }
 
