@@ -88,7 +88,8 @@ export function targets(report: Report): Target[] {
       met: edge.every((f) => f.sql?.roundTrips === 0),
     },
     { what: "authorizer and boards: no ORM or driver bundled", figure: list(edge, (f) => (f.bundlesOrm ? "yes" : "no")), met: edge.every((f) => !f.bundlesOrm) },
-    { what: "authorizer and boards: zip < 30 KB", figure: list(edge, (f) => `${kb(f.zipBytes)} KB`), met: edge.every((f) => f.zipBytes < 30 * 1024) },
+    // Issue #8 asked for < 30 KB; 13 KB and 18 KB were reached, and are the bar now.
+    { what: "authorizer zip < 15 KB, boards < 20 KB", figure: list(edge, (f) => `${kb(f.zipBytes)} KB`), met: edge.every((f) => f.zipBytes < (f.name === "authorizer" ? 15 : 20) * 1024) },
     {
       what: "authorizer and boards: cold init < 15 ms",
       figure: list(edge, (f) => duration(f.coldInitMs.median)),
@@ -98,6 +99,11 @@ export function targets(report: Report): Target[] {
       what: "signin, signup, refresh: cold init < 80 ms",
       figure: list(credentials, (f) => duration(f.coldInitMs.median)),
       met: credentials.every((f) => f.coldInitMs.median < 80),
+    },
+    {
+      what: "SQL round trips: signin ≤ 3, signup ≤ 5, refresh ≤ 2",
+      figure: list(credentials, (f) => String(f.sql?.roundTrips ?? "?")),
+      met: credentials.every((f) => (f.sql?.roundTrips ?? Infinity) <= { signin: 3, signup: 5, refresh: 2 }[f.name as "signin"]),
     },
     {
       what: "signin warm ≤ 1.1 × bcrypt compare",

@@ -10,6 +10,7 @@ const COUNTERS = {
   roundTrips: "Questions",
   select: "Com_select",
   insert: "Com_insert",
+  insertSelect: "Com_insert_select",
   update: "Com_update",
   delete: "Com_delete",
   begin: "Com_begin",
@@ -59,8 +60,9 @@ export class SqlCounter {
 
 /** `2 SELECT + 1 INSERT`: the statements of one call, in words. */
 export function describeStatements(counts: SqlCounts): string {
-  const parts = (["select", "insert", "update", "delete", "begin", "commit", "rollback"] as const)
+  const words = { select: "SELECT", insert: "INSERT", insertSelect: "INSERT…SELECT", update: "UPDATE", delete: "DELETE", begin: "BEGIN", commit: "COMMIT", rollback: "ROLLBACK" } as const;
+  const parts = (Object.keys(words) as (keyof typeof words)[])
     .filter((kind) => counts[kind] > 0)
-    .map((kind) => `${Number(counts[kind].toFixed(2))} ${kind.toUpperCase()}`);
+    .map((kind) => `${Number(counts[kind].toFixed(2))} ${words[kind]}`);
   return parts.length ? parts.join(" + ") : "none";
 }

@@ -86,8 +86,11 @@ const DATABASE_FUNCTIONS = [
 ];
 const AUTHORIZER_ZIP = "authorizer.zip";
 const BOARD_ZIPS = ["publicBoard.zip", "userBoard.zip", "moderatorBoard.zip", "adminBoard.zip"];
-/** The size budget of the functions on every protected request's path (issue #8). */
-const SMALL_ZIP_KB = 30;
+/**
+ * The size budget of the functions on every protected request's path: issue #8 asked for 30 KB,
+ * the authorizer reached 13 KB and the boards 18 KB, and the bar moved to what was reached.
+ */
+const SMALL_ZIP_KB = { authorizer: 15, boards: 20 };
 // Words only each library's own code says, that minification keeps.
 const LIBRARY_MARKERS: Record<string, RegExp> = {
   prisma: /prisma/i,
@@ -454,8 +457,9 @@ describe("packaged prod stage", () => {
     }
   });
 
-  it(`keeps the authorizer's and the boards' zips under ${SMALL_ZIP_KB} KB`, () => {
-    for (const zip of [AUTHORIZER_ZIP, ...BOARD_ZIPS]) expect(statSync(join(packageDir, zip)).size, zip).toBeLessThan(SMALL_ZIP_KB * 1024);
+  it(`keeps the authorizer's zip under ${SMALL_ZIP_KB.authorizer} KB and the boards' under ${SMALL_ZIP_KB.boards} KB`, () => {
+    expect(statSync(join(packageDir, AUTHORIZER_ZIP)).size).toBeLessThan(SMALL_ZIP_KB.authorizer * 1024);
+    for (const zip of BOARD_ZIPS) expect(statSync(join(packageDir, zip)).size, zip).toBeLessThan(SMALL_ZIP_KB.boards * 1024);
   });
 
   it("ships Prisma's query compiler as WebAssembly beside each database function's bundle, not inside it", async () => {
