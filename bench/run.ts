@@ -13,8 +13,9 @@ import { applyMigrations } from "../lib/db/migrations.ts";
 import { createTestDatabase } from "../test/support/database.ts";
 import { tokenAuthorizerEvent } from "../test/support/lambda-events.ts";
 import { newAccount, newAdmin, signIn, authorizerContext, freshUsername } from "./measure/accounts.ts";
+import { cleanUp, onCleanUp } from "./measure/cleanup.ts";
 import { baselineFunctions, emptyHandler, packagedFunctions, type Artifact } from "./measure/artifacts.ts";
-import { coldInits, firstCalls } from "./measure/cold-init.ts";
+import { coldInits, firstCalls, type FirstCall } from "./measure/cold-init.ts";
 import { printReport, type Report } from "./measure/report.ts";
 import { packagedRoutes, WarmFunctions } from "./measure/routes.ts";
 import { describeStatements, SqlCounter, type SqlCounts } from "./measure/sql-counts.ts";
@@ -97,37 +98,40 @@ async function sqlPerRoute(functions: WarmFunctions, counter: SqlCounter, batch:
   return counts;
 }
 
-/** The first call of the routes the targets name, each in a fresh process after its import. */
-async function firstCallsOfKeyRoutes(functions: WarmFunctions, rounds: number, jwtSecret: string) {
+/**
+ * The first call of the routes the targets name, each in a fresh process after its import; with
+ * a baseline, its bundles' first calls in the same rounds, under `<name>@baseline`.
+ */
+async function firstCallsOfKeyRoutes(functions: WarmFunctions, rounds: number, baseline: Artifact[]) {
   const member = await newAccount(functions);
   const boardEvent = functions.eventFor("userBoard", { authorizer: member.authorizer });
-  const call = (name: string, event: () => unknown, outcome: number | string) => ({ ...functions.handlerOf(name), event, outcome });
-  return firstCalls(
-    {
-      authorizer: call("authorizer", () => tokenAuthorizerEvent(`Bearer ${member.accessToken}`), "Allow"),
-      userBoard: call("userBoard", () => boardEvent, 200),
-      signin: call("signin", () => functions.eventFor("signin", { body: { username: member.username, password: member.password } }), 200),
-      signup: call(
-        "signup",
-        () => {
-          const username = freshUsername();
-          return functions.eventFor("signup", { body: { username, email: `${username}@example.com`, password: member.password } });
-        },
-        201,
-      ),
-      refresh: call(
-        "refresh",
-        async () => functions.eventFor("refresh", { body: { refreshToken: (await signIn(functions, member.username, member.password)).refreshToken } }),
-        200,
-      ),
-    },
-    rounds,
-    { JWT_SECRET: jwtSecret },
-  );
+  const events: Record<string, [() => unknown, number | string]> = {
+    authorizer: [() => tokenAuthorizerEvent(`Bearer ${member.accessToken}`), "Allow"],
+    userBoard: [() => boardEvent, 200],
+    signin: [() => functions.eventFor("signin", { body: { username: member.username, password: member.password } }), 200],
+    signup: [
+      () => {
+        const username = freshUsername();
+        return functions.eventFor("signup", { body: { username, email: `${username}@example.com`, password: member.password } });
+      },
+      201,
+    ],
+    refresh: [async () => functions.eventFor("refresh", { body: { refreshToken: (await signIn(functions, member.username, member.password)).refreshToken } }), 200],
+  };
+  const calls: Record<string, FirstCall> = {};
+  for (const [name, [event, outcome]] of Object.entries(events)) {
+    const handler = functions.handlerOf(name);
+    calls[name] = { ...handler, event, outcome };
+    const then = baseline.find((artifact) => artifact.name === name);
+    if (then) calls[`${name}@baseline`] = { file: then.handlerFile, exportName: handler.exportName, event, outcome };
+  }
+  return firstCalls(calls, rounds, {});
 }
 
 const work = mkdtempSync(join(tmpdir(), "auth-api-bench-"));
+onCleanUp(() => rmSync(work, { recursive: true, force: true }));
 const database = await createTestDatabase("auth_api_bench");
+onCleanUp(() => database.drop());
 let exitCode = 0;
 try {
   console.error(`bench${smoke ? " (smoke)" : ""}: packaging the prod stage…`);
@@ -158,7 +162,7 @@ try {
   await counter.close();
 
   console.error(`bench: first calls, ${plan.coldRounds} interleaved rounds…`);
-  const first = await firstCallsOfKeyRoutes(functions, plan.coldRounds, jwtSecret);
+  const first = await firstCallsOfKeyRoutes(functions, plan.coldRounds, baseline);
 
   console.error("bench: warm latency…");
   const warm = await warmLatencies(functions, { fastRounds: plan.fastRounds, slowRounds: plan.slowRounds, jwtKey: jwtSecret, bcryptCost: BCRYPT_COST });
@@ -203,6 +207,7 @@ try {
             zipBytes: artifact.zipBytes,
             bundleBytes: artifact.bundleBytes,
             coldInitMs: cold.imports[digestOf(artifact)]!,
+            firstCallMs: first[`${artifact.name}@baseline`],
           })),
         }
       : undefined,
@@ -217,8 +222,7 @@ try {
   console.error(error);
   exitCode = 1;
 } finally {
-  await database.drop();
-  rmSync(work, { recursive: true, force: true });
+  await cleanUp();
 }
 // The packaged handlers keep their database pools open, as in a Lambda container.
 process.exit(exitCode);

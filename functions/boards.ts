@@ -5,7 +5,7 @@ import { text } from "../lib/http/responses.ts";
 // The four boards of the tutorial. All but the public one sit behind the JWT authorizer, which
 // puts the caller's effective roles into the request context; no board touches the database.
 // The shared chain rather than httpRoute: a board reads no body and no Bearer header, so its
-// bundle carries neither Ajv nor the token code.
+// bundle carries neither the body validators nor the token code.
 
 function board(content: string, role?: RoleName) {
   const chain = role ? httpChain([authorizerCaller(role)]) : httpChain();

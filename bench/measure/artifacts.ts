@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from "no
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import { extractZip, packageProdStage } from "../../test/support/packaged.ts";
+import { onCleanUp } from "./cleanup.ts";
 
 // What is measured is what ships: `sls package --stage prod`, each zip unpacked as Lambda lays it
 // out in /var/task. Beside them, the empty handler, bundled the way serverless.yml bundles ours.
@@ -60,7 +61,10 @@ export async function emptyHandler(work: string): Promise<Artifact> {
  */
 export async function baselineFunctions(ref: string, work: string): Promise<Artifact[]> {
   const checkout = join(work, "baseline-checkout");
+  // A worktree an interrupted run could not remove is forgotten first.
+  execFileSync("git", ["worktree", "prune"], { stdio: "ignore" });
   execFileSync("git", ["worktree", "add", "--detach", checkout, ref], { stdio: "ignore" });
+  const removeWorktree = onCleanUp(() => execFileSync("git", ["worktree", "remove", "--force", checkout], { stdio: "ignore" }));
   try {
     symlinkSync(resolve("node_modules"), join(checkout, "node_modules"));
     execFileSync(process.execPath, [resolve("node_modules/prisma/build/index.js"), "generate"], {
@@ -72,6 +76,6 @@ export async function baselineFunctions(ref: string, work: string): Promise<Arti
     mkdirSync(unpacked, { recursive: true });
     return await packagedFunctions(unpacked, checkout);
   } finally {
-    execFileSync("git", ["worktree", "remove", "--force", checkout], { stdio: "ignore" });
+    await removeWorktree();
   }
 }

@@ -30,7 +30,7 @@ export interface Report {
   references: Record<"raw HMAC-SHA256 verify" | "bcrypt compare" | "bcrypt hash", Spread>;
   throughput: Record<string, Throughput>;
   /** An earlier commit's packages, their cold inits measured in the same rounds. */
-  baseline?: { ref: string; functions: Pick<FunctionFigures, "name" | "zipBytes" | "bundleBytes" | "coldInitMs">[] };
+  baseline?: { ref: string; functions: Pick<FunctionFigures, "name" | "zipBytes" | "bundleBytes" | "coldInitMs" | "firstCallMs">[] };
 }
 
 const kb = (bytes: number) => (bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0);
@@ -161,7 +161,8 @@ export function printReport(report: Report): void {
   console.log(`  signin: ${gbSecondsPerMillion(signin.warmMs?.median ?? 0, signin.memoryMb).toFixed(0)} GB-s (${duration(signin.warmMs?.median)} at ${signin.memoryMb} MB)`);
 
   if (report.baseline) {
-    const rows = [["function", `zip KB ${report.baseline.ref}`, "now", `cold init ${report.baseline.ref}`, "now", "now / then"]];
+    const ref = report.baseline.ref;
+    const rows = [["function", `zip KB ${ref}`, "now", `cold init ${ref}`, "now", "now / then", `first call ${ref}`, "now"]];
     for (const then of report.baseline.functions) {
       const now = report.functions.find((f) => f.name === then.name);
       if (!now) continue;
@@ -172,9 +173,11 @@ export function printReport(report: Report): void {
         duration(then.coldInitMs.median),
         duration(now.coldInitMs.median),
         (now.coldInitMs.median / then.coldInitMs.median).toFixed(2),
+        duration(then.firstCallMs?.median),
+        duration(now.firstCallMs?.median),
       ]);
     }
-    console.log(`\nAgainst ${report.baseline.ref}, cold inits measured in the same rounds:\n`);
+    console.log(`\nAgainst ${ref}, cold inits and first calls measured in the same rounds:\n`);
     console.log(table(rows));
   }
 

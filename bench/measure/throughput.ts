@@ -1,6 +1,7 @@
 import { rmSync } from "node:fs";
 import autocannon from "autocannon";
 import { startOffline } from "../../test/support/offline.ts";
+import { onCleanUp } from "./cleanup.ts";
 
 // Throughput of the local stack (serverless-offline, stage dev) under autocannon: a fixed number
 // of connections for a fixed time, on the user board (behind the authorizer) and on signin.
@@ -41,13 +42,27 @@ async function post(url: string, body: unknown): Promise<Record<string, unknown>
 
 export async function localThroughput(options: ThroughputOptions): Promise<Record<string, Throughput>> {
   const buildFolder = `.esbuild-bench-offline-${process.pid}`;
-  const offline = await startOffline({
-    DATABASE_URL: options.databaseUrl,
-    JWT_SECRET: options.jwtSecret,
-    BCRYPT_COST: String(options.bcryptCost),
-    CORS_ORIGINS: "https://app.example.com",
-    ESBUILD_WORK_FOLDER: buildFolder,
-  });
+  const removeBuildFolder = onCleanUp(() => rmSync(buildFolder, { recursive: true, force: true }));
+  // Its process group, known before it is ready, is stopped on Ctrl-C too.
+  let stopGroup: () => Promise<void> = async () => {};
+  const offline = await startOffline(
+    {
+      DATABASE_URL: options.databaseUrl,
+      JWT_SECRET: options.jwtSecret,
+      BCRYPT_COST: String(options.bcryptCost),
+      CORS_ORIGINS: "https://app.example.com",
+      ESBUILD_WORK_FOLDER: buildFolder,
+    },
+    (pgid) => {
+      stopGroup = onCleanUp(() => {
+        try {
+          process.kill(-pgid, "SIGKILL");
+        } catch {
+          // Gone already.
+        }
+      });
+    },
+  );
   try {
     const account = { username: `load_${process.pid}`, email: `load_${process.pid}@example.com`, password: "bench-password-1" };
     await post(`${offline.baseUrl}/api/auth/signup`, account);
@@ -64,6 +79,7 @@ export async function localThroughput(options: ThroughputOptions): Promise<Recor
     };
   } finally {
     await offline.stop();
-    rmSync(buildFolder, { recursive: true, force: true });
+    await stopGroup();
+    await removeBuildFolder();
   }
 }

@@ -28,7 +28,7 @@ function base64urlJson(value: Record<string, unknown>): string {
 
 /** `header` (with alg HS256) and `payload`, signed with `key`, as a compact JWS. */
 export function signedJws(header: Record<string, unknown>, payload: Record<string, unknown>, key: KeyObject): string {
-  const signingInput = `${base64urlJson({ alg: JWS_ALGORITHM, typ: "JWT", ...header })}.${base64urlJson(payload)}`;
+  const signingInput = `${base64urlJson({ ...header, alg: JWS_ALGORITHM, typ: "JWT" })}.${base64urlJson(payload)}`;
   return `${signingInput}.${createHmac("sha256", key).update(signingInput).digest("base64url")}`;
 }
 

@@ -15,7 +15,7 @@ import { securityHeaders } from "./security-headers.ts";
 // in reverse .use() order: errorAnswers turns the error into an answer, then CORS and security
 // headers are added to that answer too, so a browser can read a 400 as well as a 200.
 // Apart from route.ts, which adds the body and Bearer readers: a route that reads neither (the
-// boards) bundles no Ajv and no token code.
+// boards) bundles no body validators and no token code.
 
 /** A middleware that reads the request before the handler and puts what it read into the event. */
 export type RequestReader = middy.MiddlewareObj<APIGatewayProxyEvent>;

@@ -94,6 +94,8 @@ function conflictFor(fields: FieldError[]): ConflictError {
 }
 
 /** 409 naming the taken field(s), or undefined when both are free. */
+const SIGNUP_RACED = "Another account with this username or email was being created or removed at the same time. Try again.";
+
 async function takenFields(username: string, email: string): Promise<ConflictError | undefined> {
   const prisma = await getPrisma();
   const taken = await prisma.user.findMany({
@@ -141,9 +143,9 @@ export async function createUser(user: NewUser): Promise<number> {
     });
   } catch (error) {
     // A refusal says one index; the answer names every taken field. If the account that held the
-    // name is gone by now, there is nothing to name: the refusal stands as it is.
+    // name is gone by now, there is no field to name, but the signup was still refused: a 409.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      throw (await takenFields(user.username, user.email)) ?? error;
+      throw (await takenFields(user.username, user.email)) ?? new ConflictError(SIGNUP_RACED);
     }
     throw error;
   }

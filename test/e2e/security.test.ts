@@ -298,9 +298,16 @@ describe("what the handlers log", () => {
     const { account, session } = await signedUp("log_probe");
     await call("/api/auth/refresh", { body: { refreshToken: session.refreshToken } });
     await call("/api/auth/refresh", { body: { refreshToken: session.refreshToken } });
-    const log = readFileSync(inject("offlineLog"), "utf8");
-    const lines = log.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as Record<string, unknown>);
-    const warning = lines.find((line) => line.route === "POST /api/auth/refresh" && line.userId === session.id);
+    // The log reaches the file through serverless-offline's stdout, which can trail the answer.
+    const isWarning = (line: Record<string, unknown>) => line.route === "POST /api/auth/refresh" && line.userId === session.id;
+    let log = "";
+    let lines: Record<string, unknown>[] = [];
+    for (let attempt = 0; attempt < 50 && !lines.some(isWarning); attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      log = readFileSync(inject("offlineLog"), "utf8");
+      lines = log.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as Record<string, unknown>);
+    }
+    const warning = lines.find(isWarning);
     expect(warning).toMatchObject({ level: "WARN", function_request_id: expect.any(String), cold_start: expect.any(Boolean) });
     expect(leakedSecretKinds(log, { password: account.password, "refresh token": session.refreshToken, "access token": session.accessToken })).toEqual([]);
   });
