@@ -5,14 +5,14 @@
 //   npm run bench -- --smoke      a tiny run that checks the bench itself works (CI)
 //   … --results <file>            where the JSON goes, instead of bench/results/<date>.json
 //   … --baseline <git ref>        also package that commit, and measure its cold inits in the same rounds
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { applyMigrations } from "../lib/db/migrations.ts";
 import { createTestDatabase } from "../test/support/database.ts";
 import { tokenAuthorizerEvent } from "../test/support/lambda-events.ts";
-import { newAccount, newAdmin, signIn, authorizerContext, freshUsername } from "./measure/accounts.ts";
+import { newAccount, newAdmin, signIn, freshUsername } from "./measure/accounts.ts";
 import { cleanUp, onCleanUp } from "./measure/cleanup.ts";
 import { baselineFunctions, emptyHandler, packagedFunctions, type Artifact } from "./measure/artifacts.ts";
 import { coldInits, firstCalls, type FirstCall } from "./measure/cold-init.ts";
@@ -38,14 +38,9 @@ const RESULTS_DIR = resolve(import.meta.dirname, "results");
  */
 const ORM_OR_DRIVER = /PrismaClient|ER_HASHCHK|ER_NISAMCHK/;
 
-/** A bundle's content digest: the four boards share one file, measured once. */
-function digestOf(artifact: Artifact): string {
-  return createHash("sha256").update(readFileSync(artifact.handlerFile)).digest("hex");
-}
-
-/** One file per distinct bundle, by digest. */
+/** One file per distinct bundle, by digest: the four boards share one file, measured once. */
 function distinctBundles(artifacts: Artifact[]): Record<string, string> {
-  return Object.fromEntries(artifacts.map((artifact) => [digestOf(artifact), artifact.handlerFile]));
+  return Object.fromEntries(artifacts.map((artifact) => [artifact.digest, artifact.handlerFile]));
 }
 
 /** The SQL one call of each HTTP route costs, on the path a successful call takes. */
@@ -53,10 +48,11 @@ async function sqlPerRoute(functions: WarmFunctions, counter: SqlCounter, batch:
   const member = await newAccount(functions);
   const admin = await newAdmin(functions);
   await functions.http("adminSetUserRoles", { authorizer: admin.authorizer, pathParameters: { id: String(admin.id) }, body: { roles: ["user", "moderator", "admin"] } }, 200);
-  const everyRole = await authorizerContext(functions, (await signIn(functions, admin.username, admin.password)).accessToken);
+  const everyRole = await functions.authorize((await signIn(functions, admin.username, admin.password)).accessToken);
   const target = { pathParameters: { id: String(member.id) }, authorizer: admin.authorizer };
   let refreshToken = member.refreshToken;
-  const sessions = await Promise.all(Array.from({ length: batch }, () => signIn(functions, member.username, member.password)));
+  // One per call of signout: its warm-up call and the batch.
+  const sessions = await Promise.all(Array.from({ length: batch + 1 }, () => signIn(functions, member.username, member.password)));
   const password = (index: number) => `bench-password-${index + 1}`;
 
   const calls: Record<string, (index: number) => Promise<unknown>> = {
@@ -85,15 +81,10 @@ async function sqlPerRoute(functions: WarmFunctions, counter: SqlCounter, batch:
   };
   const counts: Record<string, SqlCounts> = {};
   for (const [name, call] of Object.entries(calls)) {
-    await call(0); // not counted: a first call may connect
-    if (name === "changePassword") {
-      // The warm-up call changed the password once: go on from there.
-      counts[name] = await counter.perCall(batch, (index) => call(index + 1).then(() => undefined));
-    } else if (name === "signout") {
-      counts[name] = await counter.perCall(batch - 1, (index) => call(index + 1).then(() => undefined));
-    } else {
-      counts[name] = await counter.perCall(batch, (index) => call(index).then(() => undefined));
-    }
+    // Call 0 is not counted (a first call may connect); the counted ones go on from call 1, so
+    // each takes the next session or password.
+    await call(0);
+    counts[name] = await counter.perCall(batch, (index) => call(index + 1).then(() => undefined));
   }
   return counts;
 }
@@ -125,7 +116,7 @@ async function firstCallsOfKeyRoutes(functions: WarmFunctions, rounds: number, b
     const then = baseline.find((artifact) => artifact.name === name);
     if (then) calls[`${name}@baseline`] = { file: then.handlerFile, exportName: handler.exportName, event, outcome };
   }
-  return firstCalls(calls, rounds, {});
+  return firstCalls(calls, rounds);
 }
 
 const work = mkdtempSync(join(tmpdir(), "auth-api-bench-"));
@@ -187,7 +178,7 @@ try {
         zipBytes: artifact.zipBytes,
         bundleBytes: artifact.bundleBytes,
         bundlesOrm: ORM_OR_DRIVER.test(bundleSource),
-        coldInitMs: cold.imports[digestOf(artifact)]!,
+        coldInitMs: cold.imports[artifact.digest]!,
         firstCallMs: first[artifact.name],
         warmMs: warm[artifact.name],
         sql: counts && { ...counts, statements: describeStatements(counts) },
@@ -206,7 +197,7 @@ try {
             name: artifact.name,
             zipBytes: artifact.zipBytes,
             bundleBytes: artifact.bundleBytes,
-            coldInitMs: cold.imports[digestOf(artifact)]!,
+            coldInitMs: cold.imports[artifact.digest]!,
             firstCallMs: first[`${artifact.name}@baseline`],
           })),
         }

@@ -27,20 +27,11 @@ export async function signIn(functions: WarmFunctions, username: string, passwor
   return { id, username, password, accessToken, refreshToken };
 }
 
-export async function authorizerContext(functions: WarmFunctions, accessToken: string): Promise<Record<string, string | number>> {
-  const { context } = (await functions.invoke("authorizer", {
-    type: "TOKEN",
-    authorizationToken: `Bearer ${accessToken}`,
-    methodArn: "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/GET/api/test/user",
-  })) as { context: Record<string, string | number> };
-  return context;
-}
-
 export async function newAccount(functions: WarmFunctions, password = "bench-password-1"): Promise<Account> {
   const username = freshUsername();
   await functions.http("signup", { body: { username, email: `${username}@example.com`, password } }, 201);
   const session = await signIn(functions, username, password);
-  return { ...session, authorizer: await authorizerContext(functions, session.accessToken) };
+  return { ...session, authorizer: await functions.authorize(session.accessToken) };
 }
 
 /** An admin, made with the createAdmin ops function as an operator would. */
@@ -48,5 +39,5 @@ export async function newAdmin(functions: WarmFunctions, password = "bench-admin
   const username = freshUsername("admin");
   await functions.invoke("createAdmin", { username, email: `${username}@example.com`, password });
   const session = await signIn(functions, username, password);
-  return { ...session, authorizer: await authorizerContext(functions, session.accessToken) };
+  return { ...session, authorizer: await functions.authorize(session.accessToken) };
 }

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import { extractZip, packageProdStage } from "../../test/support/packaged.ts";
@@ -16,6 +17,13 @@ export interface Artifact {
   bundleBytes: number;
   /** The unpacked handler file. */
   handlerFile: string;
+  /** The bundle's SHA-256: functions that share a bundle (the four boards) share it. */
+  digest: string;
+}
+
+function bundleAt(handlerFile: string): Pick<Artifact, "handlerFile" | "bundleBytes" | "digest"> {
+  const code = readFileSync(handlerFile);
+  return { handlerFile, bundleBytes: code.length, digest: createHash("sha256").update(code).digest("hex") };
 }
 
 /** The functions packaged from `checkout` (this one, or a baseline's), unpacked under `work`. */
@@ -28,8 +36,7 @@ export async function packagedFunctions(work: string, checkout = process.cwd()):
     const root = join(work, name);
     const handler = (await extractZip(join(packageDir, zipName), root)).find((file) => file.endsWith(".mjs"));
     if (!handler) throw new Error(`${zipName} holds no .mjs handler`);
-    const handlerFile = join(root, handler);
-    artifacts.push({ name, zipBytes: statSync(join(packageDir, zipName)).size, bundleBytes: statSync(handlerFile).size, handlerFile });
+    artifacts.push({ name, zipBytes: statSync(join(packageDir, zipName)).size, ...bundleAt(join(root, handler)) });
   }
   return artifacts;
 }
@@ -50,8 +57,7 @@ export async function emptyHandler(work: string): Promise<Artifact> {
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     logLevel: "silent",
   });
-  const bytes = statSync(handlerFile).size;
-  return { name: "(empty handler)", zipBytes: 0, bundleBytes: bytes, handlerFile };
+  return { name: "(empty handler)", zipBytes: 0, ...bundleAt(handlerFile) };
 }
 
 /**

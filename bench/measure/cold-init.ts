@@ -59,14 +59,13 @@ export interface FirstCall {
 }
 
 /** Each route's first call in a fresh process, rounds interleaving the routes; milliseconds. */
-export async function firstCalls(calls: Record<string, FirstCall>, rounds: number, env: Record<string, string>): Promise<Record<string, Spread>> {
+export async function firstCalls(calls: Record<string, FirstCall>, rounds: number): Promise<Record<string, Spread>> {
   const times: Record<string, number[]> = Object.fromEntries(Object.keys(calls).map((name) => [name, []]));
   for (let round = 0; round < rounds; round++) {
     for (const [name, call] of Object.entries(calls)) {
-      const printed = execFileSync(process.execPath, ["--input-type=module", "-e", FIRST_CALL, call.file, call.exportName, JSON.stringify(await call.event())], {
-        encoding: "utf8",
-        env: { ...process.env, ...env },
-      });
+      // The process inherits the bench's environment: the database, the JWT key, the bcrypt cost.
+      const args = ["--input-type=module", "-e", FIRST_CALL, call.file, call.exportName, JSON.stringify(await call.event())];
+      const printed = execFileSync(process.execPath, args, { encoding: "utf8" });
       const { firstCallMs, outcome } = JSON.parse(printed.trim().split("\n").pop()!) as { firstCallMs: number; outcome: unknown };
       if (outcome !== call.outcome) throw new Error(`${name}'s first call answered ${String(outcome)}, not ${call.outcome}`);
       times[name]!.push(firstCallMs);

@@ -78,12 +78,14 @@ export class WarmFunctions {
     return answer;
   }
 
-  /** The authorizer with a TOKEN event; it must allow. */
-  async authorize(accessToken: string): Promise<void> {
-    const policy = (await (await this.handler("authorizer"))(tokenAuthorizerEvent(`Bearer ${accessToken}`), lambdaContext("authorizer"))) as {
+  /** The authorizer with a TOKEN event; it must allow. Returns the context it gives the routes. */
+  async authorize(accessToken: string): Promise<Record<string, string | number>> {
+    const answer = (await (await this.handler("authorizer"))(tokenAuthorizerEvent(`Bearer ${accessToken}`), lambdaContext("authorizer"))) as {
       policyDocument: { Statement: { Effect: string }[] };
+      context: Record<string, string | number>;
     };
-    if (policy.policyDocument.Statement[0]?.Effect !== "Allow") throw new Error("the authorizer did not allow a valid token");
+    if (answer.policyDocument.Statement[0]?.Effect !== "Allow") throw new Error("the authorizer did not allow a valid token");
+    return answer.context;
   }
 
   async invoke(name: string, event: unknown): Promise<unknown> {
