@@ -12,7 +12,7 @@ import { dirname, join, resolve } from "node:path";
 import { applyMigrations } from "../lib/db/migrations.ts";
 import { createTestDatabase } from "../test/support/database.ts";
 import { tokenAuthorizerEvent } from "../test/support/lambda-events.ts";
-import { newAccount, newAdmin, signIn, freshUsername } from "./measure/accounts.ts";
+import { newAccount, newAccountFields, newAdmin, signIn } from "./measure/accounts.ts";
 import { cleanUp, onCleanUp } from "./measure/cleanup.ts";
 import { baselineFunctions, emptyHandler, packagedFunctions, type Artifact } from "./measure/artifacts.ts";
 import { coldInits, firstCalls, type FirstCall } from "./measure/cold-init.ts";
@@ -61,10 +61,7 @@ async function sqlPerRoute(functions: WarmFunctions, counter: SqlCounter, batch:
     userBoard: () => functions.http("userBoard", { authorizer: everyRole }, 200),
     moderatorBoard: () => functions.http("moderatorBoard", { authorizer: everyRole }, 200),
     adminBoard: () => functions.http("adminBoard", { authorizer: everyRole }, 200),
-    signup: () => {
-      const username = freshUsername();
-      return functions.http("signup", { body: { username, email: `${username}@example.com`, password: "bench-password-1" } }, 201);
-    },
+    signup: () => functions.http("signup", { body: newAccountFields() }, 201),
     signin: () => functions.http("signin", { body: { username: member.username, password: member.password } }, 200),
     refresh: async () => {
       const answer = await functions.http("refresh", { body: { refreshToken } }, 200);
@@ -100,13 +97,7 @@ async function firstCallsOfKeyRoutes(functions: WarmFunctions, rounds: number, b
     authorizer: [() => tokenAuthorizerEvent(`Bearer ${member.accessToken}`), "Allow"],
     userBoard: [() => boardEvent, 200],
     signin: [() => functions.eventFor("signin", { body: { username: member.username, password: member.password } }), 200],
-    signup: [
-      () => {
-        const username = freshUsername();
-        return functions.eventFor("signup", { body: { username, email: `${username}@example.com`, password: member.password } });
-      },
-      201,
-    ],
+    signup: [() => functions.eventFor("signup", { body: newAccountFields(member.password) }), 201],
     refresh: [async () => functions.eventFor("refresh", { body: { refreshToken: (await signIn(functions, member.username, member.password)).refreshToken } }), 200],
   };
   const calls: Record<string, FirstCall> = {};

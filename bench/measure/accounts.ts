@@ -15,10 +15,13 @@ export interface Account {
 
 let counter = 0;
 
-/** A username no earlier call of this process used. */
-export function freshUsername(prefix = "bench"): string {
+const PASSWORD = "bench-password-1";
+
+/** A signup's fields, with a username and email no earlier call of this process used. */
+export function newAccountFields(password = PASSWORD, prefix = "bench"): { username: string; email: string; password: string } {
   counter += 1;
-  return `${prefix}_${process.pid}_${counter}`;
+  const username = `${prefix}_${process.pid}_${counter}`;
+  return { username, email: `${username}@example.com`, password };
 }
 
 export async function signIn(functions: WarmFunctions, username: string, password: string): Promise<Omit<Account, "authorizer">> {
@@ -27,17 +30,17 @@ export async function signIn(functions: WarmFunctions, username: string, passwor
   return { id, username, password, accessToken, refreshToken };
 }
 
-export async function newAccount(functions: WarmFunctions, password = "bench-password-1"): Promise<Account> {
-  const username = freshUsername();
-  await functions.http("signup", { body: { username, email: `${username}@example.com`, password } }, 201);
-  const session = await signIn(functions, username, password);
+export async function newAccount(functions: WarmFunctions, password = PASSWORD): Promise<Account> {
+  const fields = newAccountFields(password);
+  await functions.http("signup", { body: fields }, 201);
+  const session = await signIn(functions, fields.username, password);
   return { ...session, authorizer: await functions.authorize(session.accessToken) };
 }
 
 /** An admin, made with the createAdmin ops function as an operator would. */
 export async function newAdmin(functions: WarmFunctions, password = "bench-admin-password"): Promise<Account> {
-  const username = freshUsername("admin");
-  await functions.invoke("createAdmin", { username, email: `${username}@example.com`, password });
-  const session = await signIn(functions, username, password);
+  const fields = newAccountFields(password, "admin");
+  await functions.invoke("createAdmin", fields);
+  const session = await signIn(functions, fields.username, password);
   return { ...session, authorizer: await functions.authorize(session.accessToken) };
 }

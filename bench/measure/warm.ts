@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import bcrypt from "bcryptjs";
-import { newAccount, freshUsername, type Account } from "./accounts.ts";
+import { newAccount, newAccountFields, type Account } from "./accounts.ts";
 import type { WarmFunctions } from "./routes.ts";
 import { interleaved, spreadOf, type Spread } from "./stats.ts";
 
@@ -55,10 +55,7 @@ export async function warmLatencies(functions: WarmFunctions, options: WarmOptio
     "bcrypt compare": () => bcrypt.compare(member.password, hash),
     "bcrypt hash": () => bcrypt.hash(member.password, options.bcryptCost),
     signin: () => functions.http("signin", { body: { username: member.username, password: member.password } }, 200),
-    signup: () => {
-      const username = freshUsername();
-      return functions.http("signup", { body: { username, email: `${username}@example.com`, password: member.password } }, 201);
-    },
+    signup: () => functions.http("signup", { body: newAccountFields(member.password) }, 201),
     refresh: async () => {
       const answer = await functions.http("refresh", { body: { refreshToken } }, 200);
       refreshToken = (JSON.parse(answer.body) as { refreshToken: string }).refreshToken;
