@@ -15,7 +15,7 @@ return errors === 0;
 }
 
 export const field1 = validate11;
-const schema12 = {"type":"array","items":{"type":"string","enum":["user","moderator","admin"]},"uniqueItems":true,"maxItems":3};
+const schema12 = {"type":"array","description":"Role names to grant. Every account keeps `user`; granting `moderator` or `admin` takes an admin.","items":{"type":"string","enum":["user","moderator","admin"]},"uniqueItems":true,"maxItems":3};
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -77,7 +77,7 @@ return errors === 0;
 }
 
 export const field2 = validate12;
-const schema13 = {"type":"string","allOf":[{"minLength":3,"maxLength":32},{"pattern":"^[A-Za-z0-9_.-]+$"},{"pattern":"^[A-Za-z0-9](.*[A-Za-z0-9])?$"}]};
+const schema13 = {"type":"string","description":"3 to 32 characters: letters, digits, `_`, `.` and `-`, starting and ending with a letter or digit.","allOf":[{"minLength":3,"maxLength":32},{"pattern":"^[A-Za-z0-9_.-]+$"},{"pattern":"^[A-Za-z0-9](.*[A-Za-z0-9])?$"}]};
 const func2 = function ucs2length(str) {
     const len = str.length;
     let length = 0;
@@ -144,7 +144,7 @@ return errors === 0;
 }
 
 export const field3 = validate13;
-const schema14 = {"type":"string","maxLength":254,"format":"email"};
+const schema14 = {"type":"string","description":"An email address, at most 254 characters.","maxLength":254,"format":"email"};
 const formats0 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -175,7 +175,7 @@ return errors === 0;
 }
 
 export const field4 = validate14;
-const schema15 = {"type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001F\\u007F-\\u009F]*$"};
+const schema15 = {"type":"string","description":"At least 8 characters and at most 72 bytes in UTF-8, with no control characters.","minLength":1,"pattern":"^[^\\u0000-\\u001F\\u007F-\\u009F]*$"};
 const pattern2 = new RegExp("^[^\\u0000-\\u001F\\u007F-\\u009F]*$", "u");
 
 function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -183,11 +183,6 @@ let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(typeof data === "string"){
-if(func2(data) > 1024){
-validate14.errors = [{instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"}];
-return false;
-}
-else {
 if(func2(data) < 1){
 validate14.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
@@ -196,7 +191,6 @@ else {
 if(!pattern2.test(data)){
 validate14.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001F\\u007F-\\u009F]*$"+"\""}];
 return false;
-}
 }
 }
 }
@@ -210,13 +204,18 @@ return errors === 0;
 }
 
 export const field5 = validate15;
-const schema16 = {"type":"string","minLength":1,"pattern":"^[^\\u0000-\\u001F\\u007F-\\u009F]*$"};
+const schema16 = {"type":"string","description":"The account's current password.","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001F\\u007F-\\u009F]*$"};
 
 function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(typeof data === "string"){
+if(func2(data) > 1024){
+validate15.errors = [{instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"}];
+return false;
+}
+else {
 if(func2(data) < 1){
 validate15.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
@@ -225,6 +224,7 @@ else {
 if(!pattern2.test(data)){
 validate15.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001F\\u007F-\\u009F]*$"+"\""}];
 return false;
+}
 }
 }
 }
@@ -238,7 +238,7 @@ return errors === 0;
 }
 
 export const field6 = validate16;
-const schema17 = {"type":"string","minLength":3,"maxLength":32,"pattern":"^[A-Za-z0-9_.-]+$"};
+const schema17 = {"type":"string","description":"The account's username (the same name in any letter case finds it).","minLength":3,"maxLength":32,"pattern":"^[A-Za-z0-9_.-]+$"};
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -289,11 +289,11 @@ return errors === 0;
 /** Each field schema's validator, by the schema's JSON (lib/validation.ts fieldSchemaKey). */
 export const FIELD_VALIDATORS = new Map([
   ["{\"const\":true}", field0],
-  ["{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"user\",\"moderator\",\"admin\"]},\"uniqueItems\":true,\"maxItems\":3}", field1],
-  ["{\"type\":\"string\",\"allOf\":[{\"minLength\":3,\"maxLength\":32},{\"pattern\":\"^[A-Za-z0-9_.-]+$\"},{\"pattern\":\"^[A-Za-z0-9](.*[A-Za-z0-9])?$\"}]}", field2],
-  ["{\"type\":\"string\",\"maxLength\":254,\"format\":\"email\"}", field3],
-  ["{\"type\":\"string\",\"minLength\":1,\"maxLength\":1024,\"pattern\":\"^[^\\\\u0000-\\\\u001F\\\\u007F-\\\\u009F]*$\"}", field4],
-  ["{\"type\":\"string\",\"minLength\":1,\"pattern\":\"^[^\\\\u0000-\\\\u001F\\\\u007F-\\\\u009F]*$\"}", field5],
-  ["{\"type\":\"string\",\"minLength\":3,\"maxLength\":32,\"pattern\":\"^[A-Za-z0-9_.-]+$\"}", field6],
+  ["{\"type\":\"array\",\"description\":\"Role names to grant. Every account keeps `user`; granting `moderator` or `admin` takes an admin.\",\"items\":{\"type\":\"string\",\"enum\":[\"user\",\"moderator\",\"admin\"]},\"uniqueItems\":true,\"maxItems\":3}", field1],
+  ["{\"type\":\"string\",\"description\":\"3 to 32 characters: letters, digits, `_`, `.` and `-`, starting and ending with a letter or digit.\",\"allOf\":[{\"minLength\":3,\"maxLength\":32},{\"pattern\":\"^[A-Za-z0-9_.-]+$\"},{\"pattern\":\"^[A-Za-z0-9](.*[A-Za-z0-9])?$\"}]}", field2],
+  ["{\"type\":\"string\",\"description\":\"An email address, at most 254 characters.\",\"maxLength\":254,\"format\":\"email\"}", field3],
+  ["{\"type\":\"string\",\"description\":\"At least 8 characters and at most 72 bytes in UTF-8, with no control characters.\",\"minLength\":1,\"pattern\":\"^[^\\\\u0000-\\\\u001F\\\\u007F-\\\\u009F]*$\"}", field4],
+  ["{\"type\":\"string\",\"description\":\"The account's current password.\",\"minLength\":1,\"maxLength\":1024,\"pattern\":\"^[^\\\\u0000-\\\\u001F\\\\u007F-\\\\u009F]*$\"}", field5],
+  ["{\"type\":\"string\",\"description\":\"The account's username (the same name in any letter case finds it).\",\"minLength\":3,\"maxLength\":32,\"pattern\":\"^[A-Za-z0-9_.-]+$\"}", field6],
   ["{\"type\":\"string\"}", field7],
 ]);

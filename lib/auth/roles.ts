@@ -8,8 +8,13 @@ export function isRoleName(name: string): name is RoleName {
   return (ROLE_NAMES as readonly string[]).includes(name);
 }
 
-export function toTutorialRoleName(role: RoleName): string {
-  return `ROLE_${role.toUpperCase()}`;
+/** How the tutorials' answers name a role: `ROLE_USER`, … */
+export type TutorialRoleName = `ROLE_${Uppercase<RoleName>}`;
+/** ROLE_NAMES the tutorials' way, in the same order (a unit test holds the two together). */
+export const TUTORIAL_ROLE_NAMES = ["ROLE_USER", "ROLE_MODERATOR", "ROLE_ADMIN"] as const satisfies readonly TutorialRoleName[];
+
+export function toTutorialRoleName(role: RoleName): TutorialRoleName {
+  return `ROLE_${role.toUpperCase() as Uppercase<RoleName>}`;
 }
 
 /** Roles in a stable order (user, moderator, admin), so answers and tokens are predictable. */

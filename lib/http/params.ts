@@ -6,6 +6,12 @@ import { MAX_FIELD_ERRORS, shortFieldName } from "../field-errors.ts";
 
 const MAX_INT = 2 ** 31 - 1; // the INT columns' upper bound
 
+/** The `{id}` of a user's path as the API description states it (idParam reads it). */
+export const userIdParameter = {
+  description: "The user's id.",
+  schema: { type: "integer", minimum: 1, maximum: MAX_INT },
+} as const;
+
 export function idParam(value: string | undefined): number {
   const id = value !== undefined && /^[1-9]\d{0,9}$/.test(value) ? Number(value) : NaN;
   if (!(id <= MAX_INT)) {

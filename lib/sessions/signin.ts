@@ -6,14 +6,10 @@ import { findUserByUsername } from "../users/repository.ts";
 import { beginPasswordAttempt } from "./lockout.ts";
 import type { SigninInput } from "./schemas.ts";
 import { openSession } from "./store.ts";
-import { accessTokenFor, secondsUntil, type TokenPair } from "./token-pair.ts";
+import type { SigninAnswer } from "./answers.ts";
+import { accessTokenFor, secondsUntil } from "./token-pair.ts";
 
-export interface SigninAnswer extends TokenPair {
-  id: number;
-  username: string;
-  email: string;
-  roles: string[];
-}
+export type { SigninAnswer } from "./answers.ts";
 
 const INVALID_CREDENTIALS = "Invalid username or password";
 

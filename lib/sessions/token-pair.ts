@@ -1,16 +1,7 @@
 import { signAccessToken } from "../auth/tokens.ts";
 import type { StoredUser } from "../users/repository.ts";
 
-/** What signin and refresh both answer with: a fresh access token and the session's refresh token. */
-export interface TokenPair {
-  accessToken: string;
-  refreshToken: string;
-  tokenType: "Bearer";
-  /** Seconds the access token is valid. */
-  expiresIn: number;
-  /** Seconds until the session ends for good; refreshing does not extend it. */
-  refreshExpiresIn: number;
-}
+export type { TokenPair } from "./answers.ts";
 
 /** An access token for the user's roles as stored; `maxSeconds` caps its life (a session's remaining time). */
 export async function accessTokenFor(user: StoredUser, maxSeconds?: number): Promise<{ accessToken: string; expiresIn: number }> {

@@ -2,20 +2,15 @@ import type { Caller } from "../auth/caller.ts";
 import { invalidFields } from "../errors.ts";
 import { requireCurrentAdmin } from "./admin-rights.ts";
 import { listUsersAfter } from "./repository.ts";
-import { toUserView, type UserView } from "./view.ts";
+import type { UserPage } from "./answers.ts";
+import { CURSOR_PATTERN, DEFAULT_PAGE_SIZE, listQueryParameters, MAX_PAGE_SIZE } from "./schemas.ts";
+import { toUserView } from "./view.ts";
 
 // Keyset pagination by id: a page is the users after the last id of the previous page, so pages
 // stay stable while users sign up, and every page costs one index range scan.
 
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
-
-export interface UserPage {
-  items: UserView[];
-  nextCursor?: string;
-}
-
 const CURSOR_PREFIX = "u:";
+const CURSOR_FORM = new RegExp(CURSOR_PATTERN);
 
 /** Opaque to clients: they hand back what they were given. */
 function encodeCursor(lastId: number): string {
@@ -23,7 +18,7 @@ function encodeCursor(lastId: number): string {
 }
 
 function decodeCursor(cursor: string): number {
-  const decoded = /^[A-Za-z0-9_-]{1,32}$/.test(cursor) ? Buffer.from(cursor, "base64url").toString("utf8") : "";
+  const decoded = CURSOR_FORM.test(cursor) ? Buffer.from(cursor, "base64url").toString("utf8") : "";
   const id = decoded.startsWith(CURSOR_PREFIX) ? Number(decoded.slice(CURSOR_PREFIX.length)) : NaN;
   if (!Number.isSafeInteger(id) || id < 0 || encodeCursor(id) !== cursor) {
     throw invalidFields([{ field: "cursor", message: "is not a cursor this API gave out" }]);
@@ -40,7 +35,7 @@ function pageSize(limit: string | undefined): number {
   return size;
 }
 
-export const LIST_PARAMETERS = ["limit", "cursor"] as const;
+export const LIST_PARAMETERS = Object.keys(listQueryParameters);
 
 export async function listUsers(caller: Caller, query: { limit?: string; cursor?: string }): Promise<UserPage> {
   const limit = pageSize(query.limit);

@@ -1,12 +1,7 @@
 import type { Caller } from "../auth/caller.ts";
 import { sortRoles, toTutorialRoleName, type RoleName } from "../auth/roles.ts";
+import type { RolesView } from "./answers.ts";
 import { replaceGrantedRoles } from "./repository.ts";
-
-export interface RolesView {
-  id: number;
-  username: string;
-  roles: string[];
-}
 
 /**
  * Sets the roles granted to a user (everyone keeps `user`). The user's tokens carry the old roles

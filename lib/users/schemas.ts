@@ -38,3 +38,20 @@ export const rolesUpdateSchema = {
   required: ["roles"],
   properties: { roles: roleNamesField },
 } as const;
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+/** The form of every cursor the list gives out: it is checked before it is decoded. */
+export const CURSOR_PATTERN = "^[A-Za-z0-9_-]{1,32}$";
+
+/** The query parameters of the list, as the API description states them (read by pageSize and decodeCursor). */
+export const listQueryParameters = {
+  limit: {
+    description: `Users per page, from 1 to ${MAX_PAGE_SIZE}.`,
+    schema: { type: "integer", minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE },
+  },
+  cursor: {
+    description: "Where the page starts: the `nextCursor` of the previous page. Without it, the first page.",
+    schema: { type: "string", pattern: CURSOR_PATTERN },
+  },
+} as const;

@@ -1,14 +1,8 @@
 import { toTutorialRoleName } from "../auth/roles.ts";
+import type { UserView } from "./answers.ts";
 import type { StoredUser } from "./repository.ts";
 
-/** A user as answers show one: never the hash, roles the tutorials' way (ROLE_USER, …). */
-export interface UserView {
-  id: number;
-  username: string;
-  email: string;
-  roles: string[];
-  createdAt: string;
-}
+export type { UserView } from "./answers.ts";
 
 export function toUserView(user: StoredUser): UserView {
   return {
