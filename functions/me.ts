@@ -1,7 +1,8 @@
+import { meRoute } from "../lib/api/auth-routes.ts";
 import { json } from "../lib/http/responses.ts";
 import { httpRoute } from "../lib/http/route.ts";
 import { getProfile } from "../lib/users/profile.ts";
 
-export const handler = httpRoute({ caller: "authorizer" }).handler(async (event) => {
+export const handler = httpRoute(meRoute).handler(async (event) => {
   return json(200, await getProfile(event.caller), { noStore: true });
 });

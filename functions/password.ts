@@ -1,9 +1,9 @@
+import { passwordChangeRoute } from "../lib/api/auth-routes.ts";
 import { empty } from "../lib/http/responses.ts";
 import { httpRoute } from "../lib/http/route.ts";
 import { changePassword } from "../lib/sessions/password-change.ts";
-import { passwordChangeSchema } from "../lib/sessions/schemas.ts";
 
-export const handler = httpRoute({ body: passwordChangeSchema, caller: "authorizer" }).handler(async (event) => {
+export const handler = httpRoute(passwordChangeRoute).handler(async (event) => {
   await changePassword(event.caller, event.body);
   return empty(204);
 });

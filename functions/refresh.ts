@@ -1,8 +1,8 @@
+import { refreshRoute } from "../lib/api/auth-routes.ts";
 import { json } from "../lib/http/responses.ts";
 import { httpRoute } from "../lib/http/route.ts";
 import { refreshSession } from "../lib/sessions/refresh.ts";
-import { refreshSchema } from "../lib/sessions/schemas.ts";
 
-export const handler = httpRoute({ body: refreshSchema }).handler(async (event) => {
+export const handler = httpRoute(refreshRoute).handler(async (event) => {
   return json(200, await refreshSession(event.body.refreshToken), { noStore: true });
 });

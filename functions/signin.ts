@@ -1,8 +1,8 @@
+import { signinRoute } from "../lib/api/auth-routes.ts";
 import { json } from "../lib/http/responses.ts";
 import { httpRoute } from "../lib/http/route.ts";
-import { signinSchema } from "../lib/sessions/schemas.ts";
 import { signIn } from "../lib/sessions/signin.ts";
 
-export const handler = httpRoute({ body: signinSchema, forms: true }).handler(async (event) => {
+export const handler = httpRoute(signinRoute).handler(async (event) => {
   return json(200, await signIn(event.body), { noStore: true });
 });

@@ -1,9 +1,10 @@
+import { signupRoute } from "../lib/api/auth-routes.ts";
 import { json } from "../lib/http/responses.ts";
 import { httpRoute } from "../lib/http/route.ts";
-import { signupSchema } from "../lib/users/schemas.ts";
+import type { SignupAnswer } from "../lib/users/answers.ts";
 import { signUp } from "../lib/users/signup.ts";
 
-export const handler = httpRoute({ body: signupSchema, forms: true, caller: "optional-bearer" }).handler(async (event) => {
+export const handler = httpRoute(signupRoute).handler(async (event) => {
   const { id } = await signUp(event.body, event.caller);
-  return json(201, { message: "User registered successfully!", id });
+  return json(201, { message: "User registered successfully!", id } satisfies SignupAnswer);
 });

@@ -6,6 +6,7 @@ import middy from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROUTES as TABLE } from "../../lib/api/routes.ts";
 import { securityHeaders } from "../../lib/http/security-headers.ts";
 import { extractZip, packageProdStage } from "../support/packaged.ts";
 
@@ -45,22 +46,14 @@ let paramsPackageDir: string;
 let paramsTemplate: Template;
 let paramsTemplateText: string;
 
-const ROUTES = [
-  { path: "api/auth/signup", method: "POST", fn: "SignupLambdaFunction", protected: false },
-  { path: "api/auth/signin", method: "POST", fn: "SigninLambdaFunction", protected: false },
-  { path: "api/auth/refresh", method: "POST", fn: "RefreshLambdaFunction", protected: false },
-  { path: "api/auth/signout", method: "POST", fn: "SignoutLambdaFunction", protected: false },
-  { path: "api/auth/password", method: "POST", fn: "ChangePasswordLambdaFunction", protected: true },
-  { path: "api/auth/me", method: "GET", fn: "MeLambdaFunction", protected: true },
-  { path: "api/admin/users", method: "GET", fn: "AdminListUsersLambdaFunction", protected: true },
-  { path: "api/admin/users/{id}/roles", method: "PUT", fn: "AdminSetUserRolesLambdaFunction", protected: true },
-  { path: "api/admin/users/{id}/sessions", method: "DELETE", fn: "AdminEndUserSessionsLambdaFunction", protected: true },
-  { path: "api/test/all", method: "GET", fn: "PublicBoardLambdaFunction", protected: false },
-  { path: "api/test/user", method: "GET", fn: "UserBoardLambdaFunction", protected: true },
-  { path: "api/test/mod", method: "GET", fn: "ModeratorBoardLambdaFunction", protected: true },
-  { path: "api/test/pm", method: "GET", fn: "ModeratorBoardLambdaFunction", protected: true },
-  { path: "api/test/admin", method: "GET", fn: "AdminBoardLambdaFunction", protected: true },
-];
+// Every route of the route table (lib/api/routes.ts), as the template names it: its path without
+// the leading slash, and its function's logical id.
+const ROUTES = TABLE.map((route) => ({
+  path: route.path.slice(1),
+  method: route.method.toUpperCase(),
+  fn: `${route.function.charAt(0).toUpperCase()}${route.function.slice(1)}LambdaFunction`,
+  protected: route.caller === "authorizer",
+}));
 
 // API Gateway's throttle per method (serverless.yml, params.default): every method's default, and
 // the stricter one of the routes that check a password or make one.
@@ -592,7 +585,17 @@ describe("packaged prod stage", () => {
     }
     expect(logGroups.map(({ RetentionInDays }) => RetentionInDays)).toEqual(logGroups.map(() => 30));
   });
+
+  it("has a method for each route of the table and no other", () => {
+    const methods = resourcesOfType("AWS::ApiGateway::Method")
+      .map(([, { Properties }]) => Properties)
+      .filter((properties) => properties.HttpMethod !== "OPTIONS")
+      .map((properties) => `${properties.HttpMethod} /${pathOf(properties.ResourceId)}`);
+
+    expect(methods.sort()).toEqual(ROUTES.map((route) => `${route.method} /${route.path}`).sort());
+  });
 });
+
 
 describe("packaged prod stage with the VPC, secret and network params of the command line", () => {
   it("runs the functions that reach the database in the stage's subnets and security groups", () => {

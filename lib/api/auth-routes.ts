@@ -1,0 +1,160 @@
+import { signinAnswerSchema, tokenPairSchema } from "../sessions/answers.ts";
+import { passwordChangeSchema, refreshSchema, signinSchema, signoutSchema } from "../sessions/schemas.ts";
+import { signupAnswerSchema, userViewSchema } from "../users/answers.ts";
+import { signupSchema } from "../users/schemas.ts";
+import type { RouteDescription } from "./route-description.ts";
+
+// The routes under /api/auth: accounts and sessions. Each entry is the spec its handler is built
+// from and its part of the OpenAPI description (lib/api/openapi.ts).
+
+// What the examples show: one made-up account and made-up tokens of the real forms.
+const EXAMPLE_ACCESS_TOKEN =
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImV4YW1wbGUifQ.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJlLW9mLXRoZS1leGFtcGxl";
+const EXAMPLE_REFRESH_TOKEN = "3f2a9c0e5b7d41e8a6c4b2f09d1e7a53.bXktcmVmcmVzaC10b2tlbi1zZWNyZXQtZXhhbXBsZS0wMQ";
+const EXAMPLE_TOKEN_PAIR = {
+  accessToken: EXAMPLE_ACCESS_TOKEN,
+  refreshToken: EXAMPLE_REFRESH_TOKEN,
+  tokenType: "Bearer",
+  expiresIn: 900,
+  refreshExpiresIn: 2592000,
+} as const;
+
+const invalidRefreshToken = { summary: "The refresh token is unknown, used, expired or ended", message: "Invalid or expired refresh token" } as const;
+
+export const signupRoute = {
+  method: "post",
+  path: "/api/auth/signup",
+  function: "signup",
+  operationId: "signup",
+  tag: "auth",
+  summary: "Register an account",
+  description:
+    "Creates an account with the `user` role. Asking for `moderator` or `admin` in `roles` takes the Bearer token of a user who is an admin now. Accepts JSON or an HTML form.",
+  body: signupSchema,
+  forms: true,
+  caller: "optional-bearer",
+  bodyExample: { username: "alice", email: "alice@example.com", password: "correct-horse-battery" },
+  usesBackends: true,
+  success: {
+    status: 201,
+    description: "Registered.",
+    content: { "application/json": signupAnswerSchema },
+    example: { message: "User registered successfully!", id: 42 },
+  },
+  refusals: {
+    401: [{ summary: "A Bearer token was sent and is invalid or expired", message: "Invalid or expired token" }],
+    403: [{ summary: "Roles beyond `user` asked for without an admin's token", message: "Only an admin can grant roles" }],
+    409: [
+      {
+        summary: "The username or the email is taken",
+        message: "Username is already in use",
+        errors: [{ field: "username", message: "is already in use" }],
+      },
+    ],
+  },
+} as const satisfies RouteDescription;
+
+export const signinRoute = {
+  method: "post",
+  path: "/api/auth/signin",
+  function: "signin",
+  operationId: "signin",
+  tag: "auth",
+  summary: "Sign in",
+  description:
+    "Checks the username and password and opens a session: an access token for the `Authorization: Bearer` header and a refresh token for `/api/auth/refresh`. After repeated failures the username is locked for a while (429 with `Retry-After`). Accepts JSON or an HTML form.",
+  body: signinSchema,
+  forms: true,
+  bodyExample: { username: "alice", password: "correct-horse-battery" },
+  usesBackends: true,
+  success: {
+    status: 200,
+    description: "Signed in: the account and the session's tokens.",
+    content: { "application/json": signinAnswerSchema },
+    example: { id: 42, username: "alice", email: "alice@example.com", roles: ["ROLE_USER"], ...EXAMPLE_TOKEN_PAIR },
+  },
+  refusals: {
+    401: [{ summary: "Unknown username or wrong password", message: "Invalid username or password" }],
+    429: [{ summary: "Too many failed attempts for this username", message: "Too many failed attempts. Try again in 15 minutes." }],
+  },
+} as const satisfies RouteDescription;
+
+export const refreshRoute = {
+  method: "post",
+  path: "/api/auth/refresh",
+  function: "refresh",
+  operationId: "refresh",
+  tag: "auth",
+  summary: "Trade a refresh token for new tokens",
+  description:
+    "Answers a new access token and the session's next refresh token; the one sent no longer works. Sending a used refresh token again ends the session (a sign it was stolen).",
+  body: refreshSchema,
+  bodyExample: { refreshToken: EXAMPLE_REFRESH_TOKEN },
+  usesBackends: true,
+  success: {
+    status: 200,
+    description: "The new token pair.",
+    content: { "application/json": tokenPairSchema },
+    example: EXAMPLE_TOKEN_PAIR,
+  },
+  refusals: { 401: [invalidRefreshToken] },
+} as const satisfies RouteDescription;
+
+export const signoutRoute = {
+  method: "post",
+  path: "/api/auth/signout",
+  function: "signout",
+  operationId: "signout",
+  tag: "auth",
+  summary: "Sign out",
+  description:
+    "`{refreshToken}` ends that session and needs no access token. `{all: true}` ends every session of the account whose Bearer token is sent.",
+  body: signoutSchema,
+  optionalBearer: true,
+  bodyExample: { refreshToken: EXAMPLE_REFRESH_TOKEN },
+  usesBackends: true,
+  success: { status: 204, description: "Signed out (also when the session had already ended)." },
+  refusals: {
+    400: [{ summary: "Neither or both of `refreshToken` and `all`", message: "Send either refreshToken or all, not both" }],
+    401: [{ summary: "`all: true` without a valid Bearer token", message: "Signing out of every session needs a Bearer access token" }],
+  },
+} as const satisfies RouteDescription;
+
+export const passwordChangeRoute = {
+  method: "post",
+  path: "/api/auth/password",
+  function: "changePassword",
+  operationId: "changePassword",
+  tag: "auth",
+  summary: "Change your password",
+  description:
+    "Takes the current password and a new one. Every session of the account ends, this one too: sign in again with the new password. Wrong current passwords count towards signin's lockout.",
+  body: passwordChangeSchema,
+  caller: "authorizer",
+  bodyExample: { currentPassword: "correct-horse-battery", newPassword: "another-long-passphrase" },
+  usesBackends: true,
+  success: { status: 204, description: "Changed; every session of the account has ended." },
+  refusals: {
+    401: [{ summary: "The current password is wrong", message: "Current password is incorrect" }],
+    429: [{ summary: "Too many failed attempts for this account", message: "Too many failed attempts. Try again in 15 minutes." }],
+  },
+} as const satisfies RouteDescription;
+
+export const meRoute = {
+  method: "get",
+  path: "/api/auth/me",
+  function: "me",
+  operationId: "getMe",
+  tag: "auth",
+  summary: "Your account",
+  description: "The caller's account as stored now, roles included (a change shows here before the next refresh).",
+  caller: "authorizer",
+  usesBackends: true,
+  success: {
+    status: 200,
+    description: "The account.",
+    content: { "application/json": userViewSchema },
+    example: { id: 42, username: "alice", email: "alice@example.com", roles: ["ROLE_USER"], createdAt: "2026-11-24T09:30:00.000Z" },
+  },
+  refusals: { 401: [{ summary: "The account no longer exists", message: "This account no longer exists" }] },
+} as const satisfies RouteDescription;

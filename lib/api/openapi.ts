@@ -1,0 +1,257 @@
+import { roleRequiredMessage } from "../auth/roles.ts";
+import { describeFieldError, type FieldError } from "../errors.ts";
+import { MAX_BODY_BYTES } from "../http/request-body.ts";
+import { signinAnswerSchema, tokenPairSchema } from "../sessions/answers.ts";
+import { passwordChangeSchema, refreshSchema, signinSchema, signoutSchema } from "../sessions/schemas.ts";
+import { rolesViewSchema, signupAnswerSchema, userPageSchema, userViewSchema } from "../users/answers.ts";
+import { rolesUpdateSchema, signupSchema } from "../users/schemas.ts";
+import type { Refusal, RouteDescription } from "./route-description.ts";
+import { ROUTES } from "./routes.ts";
+
+// The OpenAPI 3.1 description, generated from the route table: the bodies' schemas are the ones
+// the handlers validate with, the answers' schemas the ones their types come from. `npm run
+// openapi` writes it to openapi.json, which GET /api/docs/openapi.json serves; a test fails while
+// that file is not what this module makes today.
+
+export const OPENAPI_VERSION = "3.1.0";
+/** The API's version: package.json's (a unit test holds them together). */
+export const API_VERSION = "0.1.0";
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+export type OpenApiDocument = JsonObject & { openapi: string; paths: Record<string, Record<string, JsonObject>> };
+
+/** Schemas the description names in components.schemas, found in it by identity. */
+const NAMED_SCHEMAS: Record<string, object> = {
+  SignupRequest: signupSchema,
+  SigninRequest: signinSchema,
+  RefreshRequest: refreshSchema,
+  SignoutRequest: signoutSchema,
+  PasswordChangeRequest: passwordChangeSchema,
+  RolesUpdateRequest: rolesUpdateSchema,
+  SignupAnswer: signupAnswerSchema,
+  SigninAnswer: signinAnswerSchema,
+  TokenPair: tokenPairSchema,
+  User: userViewSchema,
+  UserPage: userPageSchema,
+  UserRoles: rolesViewSchema,
+};
+
+const FIELD_ERROR_SCHEMA = {
+  type: "object",
+  required: ["field", "message"],
+  properties: {
+    field: { type: "string", description: "The field, parameter or path (`roles.2`) at fault." },
+    message: { type: "string", description: "Its problem, in words that follow the field's name." },
+  },
+} as const;
+
+/**
+ * Every refusal's body. Not closed: serverless-offline's own refusals add fields that API
+ * Gateway's do not, and a client should ignore fields it does not know.
+ */
+const ERROR_SCHEMA = {
+  type: "object",
+  required: ["message"],
+  properties: {
+    message: { type: "string", description: "What went wrong, in words a person can act on." },
+    errors: {
+      type: "array",
+      description: "Each field's problem, when the request's fields are at fault (400, 409); at most 5.",
+      items: { $ref: "#/components/schemas/FieldError" },
+    },
+  },
+} as const;
+
+const SERVERS: Json[] = [
+  { url: "http://localhost:3000/dev", description: "`npm start` (serverless-offline)" },
+  {
+    url: "https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}",
+    description: "A deployed stage (`sls deploy --stage <stage>` prints its URL)",
+    variables: {
+      restApiId: { default: "your-api-id", description: "The REST API's id" },
+      region: { default: "us-east-1" },
+      stage: { default: "prod" },
+    },
+  },
+];
+
+const DESCRIPTION = `Signup, signin, sessions, admin user management and role-protected boards, each route an AWS Lambda behind API Gateway.
+
+**Authentication.** \`POST /api/auth/signin\` answers an access token (a JWT, valid for \`expiresIn\` seconds) and a refresh token. Send the access token as \`Authorization: Bearer <accessToken>\`; trade the refresh token at \`POST /api/auth/refresh\` for a new pair before the access token expires.
+
+**Errors.** Every refusal is JSON: \`{"message": "..."}\`, a sentence a person can act on, and for bad fields also \`"errors": [{"field", "message"}]\`. A 429 may carry \`Retry-After\` (seconds).
+
+**Limits.** Request bodies are at most ${MAX_BODY_BYTES / 1024} KB of UTF-8 JSON (signup and signin also take forms). Each stage throttles every route, and the credential routes more strictly.`;
+
+/** Replaces every named schema inside `value` (not `value` itself) by a $ref to it. */
+function withRefs(value: unknown, top = true): Json {
+  if (Array.isArray(value)) return value.map((item) => withRefs(item, false));
+  if (typeof value !== "object" || value === null) return value as Json;
+  if (!top) {
+    const name = Object.keys(NAMED_SCHEMAS).find((key) => NAMED_SCHEMAS[key] === value);
+    if (name) return { $ref: `#/components/schemas/${name}` };
+  }
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withRefs(item, false)]));
+}
+
+/** `schema` itself as a $ref when it is named, else with the named schemas inside it as $refs. */
+const ref = (schema: unknown): Json => (withRefs({ schema }) as JsonObject).schema ?? null;
+
+function refusalExamples(refusals: readonly Refusal[]): JsonObject {
+  const examples: JsonObject = {};
+  refusals.forEach((refusal, index) => {
+    const value: JsonObject = { message: refusal.message };
+    if (refusal.errors) value.errors = refusal.errors.map((error) => ({ ...error }));
+    examples[`refusal${index + 1}`] = { summary: refusal.summary, value };
+  });
+  return examples;
+}
+
+function bodyRefusals(route: RouteDescription): Partial<Record<number, Refusal[]>> {
+  if (!route.body) return {};
+  const firstRequired = route.body.required?.[0];
+  const fieldError: FieldError = firstRequired ? { field: firstRequired, message: "is required" } : { field: "x", message: "is not a known field" };
+  const invalid: Refusal[] = [
+    { summary: "A field is missing or invalid", message: describeFieldError(fieldError), errors: [fieldError] },
+    { summary: "The body is not JSON", message: "Request body is not valid JSON" },
+  ];
+  const types = route.forms ? "application/json or application/x-www-form-urlencoded" : "application/json";
+  const tooLarge = `Request body must be at most ${MAX_BODY_BYTES / 1024} KB`;
+  return {
+    400: invalid,
+    413: [{ summary: `The body is over ${MAX_BODY_BYTES / 1024} KB`, message: tooLarge }],
+    415: [{ summary: "Another Content-Type, or a charset other than UTF-8", message: `Content-Type must be ${types}` }],
+  };
+}
+
+/** The refusals a route has by its kind (body, parameters, authorizer, role, backends), then its own. */
+function refusalsOf(route: RouteDescription): Map<number, Refusal[]> {
+  const byStatus = new Map<number, Refusal[]>();
+  const add = (status: number, refusals: readonly Refusal[] = []) => {
+    if (refusals.length > 0) byStatus.set(status, [...(byStatus.get(status) ?? []), ...refusals]);
+  };
+  for (const [status, refusals] of Object.entries(bodyRefusals(route))) add(Number(status), refusals);
+  for (const [name, parameter] of Object.entries(route.pathParameters ?? {})) {
+    const rule = wholeNumberRule(parameter.schema);
+    if (rule) add(400, [{ summary: `\`${name}\` ${rule}`, message: `The user ${name} in the path ${rule}`, errors: [{ field: name, message: rule }] }]);
+  }
+  for (const [name, parameter] of Object.entries(route.query ?? {})) {
+    const rule = wholeNumberRule(parameter.schema);
+    if (rule) add(400, [{ summary: `An unknown, repeated or invalid query parameter`, message: describeFieldError({ field: name, message: rule }), errors: [{ field: name, message: rule }] }]);
+  }
+  if (route.caller === "authorizer") {
+    add(401, [{ summary: "No Bearer token, or one that is malformed, expired or forged (API Gateway's authorizer)", message: "Invalid or expired token" }]);
+  }
+  if (route.role) add(403, [{ summary: `The token does not carry the \`${route.role}\` role`, message: roleRequiredMessage(route.role) }]);
+  for (const [status, refusals] of Object.entries(route.refusals ?? {})) add(Number(status), refusals);
+  add(429, [{ summary: "Over the stage's throttle (API Gateway)", message: "Too many requests: slow down and try again in a few seconds" }]);
+  if (route.usesBackends) add(503, [{ summary: "The database or Secrets Manager cannot serve now: try again later", message: "Service temporarily unavailable" }]);
+  return new Map([...byStatus].sort(([a], [b]) => a - b));
+}
+
+/** An integer parameter's bounds as the handlers word them, or undefined for other parameters. */
+function wholeNumberRule(schema: unknown): string | undefined {
+  const { type, minimum, maximum } = schema as { type?: string; minimum?: number; maximum?: number };
+  return type === "integer" ? `must be a whole number from ${minimum} to ${maximum}` : undefined;
+}
+
+function refusalAnswer(status: number, refusals: Refusal[]): JsonObject {
+  const answer: JsonObject = {
+    description: refusals.length === 1 ? `${refusals[0]?.summary}.` : refusals.map((refusal) => `- ${refusal.summary}`).join("\n"),
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" }, examples: refusalExamples(refusals) } },
+  };
+  if (status === 429) {
+    answer.headers = {
+      "Retry-After": { description: "Seconds to wait before the next attempt (on a lockout).", schema: { type: "integer", minimum: 1 } },
+    };
+  }
+  return answer;
+}
+
+function successAnswer(route: RouteDescription): JsonObject {
+  const { description, content, example } = route.success;
+  if (!content) return { description };
+  const media: JsonObject = {};
+  for (const [type, schema] of Object.entries(content)) {
+    media[type] = example === undefined ? { schema: ref(schema) } : { schema: ref(schema), example: withRefs(example) };
+  }
+  return { description, content: media };
+}
+
+function parameters(route: RouteDescription): Json[] {
+  const inPath = Object.entries(route.pathParameters ?? {}).map(([name, parameter]) => ({
+    name,
+    in: "path",
+    required: true,
+    description: parameter.description,
+    schema: withRefs(parameter.schema),
+  }));
+  const inQuery = Object.entries(route.query ?? {}).map(([name, parameter]) => ({
+    name,
+    in: "query",
+    description: parameter.description,
+    schema: withRefs(parameter.schema),
+  }));
+  return [...inPath, ...inQuery];
+}
+
+function requestBody(route: RouteDescription): JsonObject | undefined {
+  if (!route.body) return undefined;
+  const schema = ref(route.body);
+  const example = route.bodyExample ? withRefs(route.bodyExample) : undefined;
+  const json: JsonObject = example === undefined ? { schema } : { schema, example };
+  const content: JsonObject = { "application/json": json };
+  if (route.forms) content["application/x-www-form-urlencoded"] = json;
+  return { required: true, content };
+}
+
+/** Bearer required (the authorizer), optional (read when sent), or none: OpenAPI's `{}` is "no security". */
+function security(route: RouteDescription): Json[] {
+  if (route.caller === "authorizer") return [{ bearerAuth: [] }];
+  if (route.caller === "optional-bearer" || route.optionalBearer) return [{}, { bearerAuth: [] }];
+  return [];
+}
+
+function operation(route: RouteDescription): JsonObject {
+  const responses: JsonObject = { [String(route.success.status)]: successAnswer(route) };
+  for (const [status, refusals] of refusalsOf(route)) responses[String(status)] = refusalAnswer(status, refusals);
+  const body = requestBody(route);
+  const params = parameters(route);
+  return {
+    operationId: route.operationId,
+    tags: [route.tag],
+    summary: route.summary,
+    description: route.description,
+    security: security(route),
+    ...(params.length > 0 ? { parameters: params } : {}),
+    ...(body ? { requestBody: body } : {}),
+    responses,
+  };
+}
+
+/** The description of `routes` (the whole table unless given). */
+export function openApiDocument(routes: readonly RouteDescription[] = ROUTES): OpenApiDocument {
+  const paths: Record<string, Record<string, JsonObject>> = {};
+  for (const route of routes) (paths[route.path] ??= {})[route.method] = operation(route);
+  const schemas: JsonObject = { Error: ERROR_SCHEMA as unknown as Json, FieldError: FIELD_ERROR_SCHEMA as unknown as Json };
+  for (const [name, schema] of Object.entries(NAMED_SCHEMAS)) schemas[name] = withRefs(schema);
+  return {
+    openapi: OPENAPI_VERSION,
+    info: { title: "Serverless Auth API", version: API_VERSION, description: DESCRIPTION, license: { name: "MIT", identifier: "MIT" } },
+    servers: SERVERS,
+    tags: [
+      { name: "auth", description: "Accounts and sessions" },
+      { name: "admin", description: "User management (admins only)" },
+      { name: "boards", description: "The tutorial's role-protected boards (plain text)" },
+      { name: "docs", description: "This description and its docs page" },
+    ],
+    paths,
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "The `accessToken` of signin or refresh." },
+      },
+      schemas,
+    },
+  };
+}

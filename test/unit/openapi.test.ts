@@ -1,0 +1,108 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { handler as apiDescription } from "../../functions/api-description.ts";
+import { API_VERSION, openApiDocument } from "../../lib/api/openapi.ts";
+import { ROUTES } from "../../lib/api/routes.ts";
+import { ROLE_NAMES, toTutorialRoleName, TUTORIAL_ROLE_NAMES } from "../../lib/auth/roles.ts";
+import { stageUrl } from "../../lib/http/stage-url.ts";
+import { OPENAPI_FILE, openApiFileText } from "../../scripts/write-openapi.ts";
+import { httpEvent, lambdaContext } from "../support/lambda-events.ts";
+
+// The description is generated from the route table (lib/api/); these hold the committed copy,
+// the table and the served copy to it.
+
+const committed = () => JSON.parse(readFileSync(OPENAPI_FILE, "utf8")) as ReturnType<typeof openApiDocument>;
+
+describe("the OpenAPI description", () => {
+  it("is committed as `npm run openapi` writes it from today's route table", () => {
+    expect(readFileSync(OPENAPI_FILE, "utf8"), "stale: run npm run openapi").toBe(openApiFileText());
+  });
+
+  it("describes every route of the table once, by method and path, under an operationId of its own", () => {
+    const document = openApiDocument();
+    const described = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`));
+
+    expect(described.sort()).toEqual(ROUTES.map((route) => `${route.method} ${route.path}`).sort());
+    expect(new Set(ROUTES.map((route) => route.operationId)).size).toBe(ROUTES.length);
+  });
+
+  it("names each path parameter of a route's path, and no other", () => {
+    for (const route of ROUTES) {
+      const inPath = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
+      expect(Object.keys(route.pathParameters ?? {}), route.path).toEqual(inPath);
+    }
+  });
+
+  it("requires the Bearer token where the authorizer guards the route, and offers it where a route reads one", () => {
+    const operations = openApiDocument().paths;
+
+    expect(operations["/api/auth/me"]?.get?.security).toEqual([{ bearerAuth: [] }]);
+    expect(operations["/api/auth/signup"]?.post?.security).toEqual([{}, { bearerAuth: [] }]);
+    expect(operations["/api/auth/signout"]?.post?.security).toEqual([{}, { bearerAuth: [] }]);
+    expect(operations["/api/auth/signin"]?.post?.security).toEqual([]);
+  });
+
+  it("documents forms only where the route accepts them", () => {
+    const bodyTypes = (path: string) => Object.keys((openApiDocument().paths[path]?.post?.requestBody as { content: object }).content);
+
+    expect(bodyTypes("/api/auth/signin")).toEqual(["application/json", "application/x-www-form-urlencoded"]);
+    expect(bodyTypes("/api/auth/refresh")).toEqual(["application/json"]);
+  });
+
+  it("carries package.json's version", () => {
+    const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
+
+    expect(API_VERSION).toBe(version);
+  });
+
+  it("names the roles in answers as the tutorials do, in the roles' order", () => {
+    expect(TUTORIAL_ROLE_NAMES).toEqual(ROLE_NAMES.map(toTutorialRoleName));
+  });
+});
+
+describe("GET /api/docs/openapi.json", () => {
+  it("serves the committed description with this stage as its only server", async () => {
+    // Prepare
+    const event = httpEvent({ path: "/api/docs/openapi.json", headers: { Host: "abc123.execute-api.eu-west-1.amazonaws.com" } });
+
+    // Act
+    const answer = await apiDescription(event, lambdaContext());
+
+    // Assess
+    expect(answer.statusCode).toBe(200);
+    expect(answer.headers?.["Content-Type"]).toBe("application/json");
+    const served = JSON.parse(answer.body) as Record<string, unknown>;
+    expect(served).toEqual({ ...committed(), servers: served.servers });
+    expect(served.servers).toEqual([{ url: "https://abc123.execute-api.eu-west-1.amazonaws.com/prod", description: "This stage" }]);
+  });
+
+  it("keeps the committed servers when the request names no usable host", async () => {
+    const event = httpEvent({ path: "/api/docs/openapi.json", headers: { Host: "evil.example/<script>" } });
+
+    const answer = await apiDescription(event, lambdaContext());
+
+    expect((JSON.parse(answer.body) as { servers: unknown }).servers).toEqual(committed().servers);
+  });
+});
+
+describe("stageUrl", () => {
+  const at = (requestPath: string, headers: Record<string, string>) => {
+    const event = httpEvent({ path: "/api/docs/openapi.json", headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])) });
+    event.requestContext.path = requestPath;
+    return stageUrl(event);
+  };
+
+  it.each([
+    ["API Gateway's domain, the stage first in the path", "/prod/api/docs/openapi.json", { Host: "abc.execute-api.us-east-1.amazonaws.com" }, "https://abc.execute-api.us-east-1.amazonaws.com/prod"],
+    ["a custom domain mapped at a base path", "/auth/api/docs/openapi.json", { Host: "api.example.com" }, "https://api.example.com/auth"],
+    ["a custom domain mapped at its root", "/api/docs/openapi.json", { Host: "api.example.com" }, "https://api.example.com"],
+    ["serverless-offline over plain HTTP", "/dev/api/docs/openapi.json", { Host: "localhost:3000", "X-Forwarded-Proto": "http" }, "http://localhost:3000/dev"],
+  ])("reads %s", (_case, requestPath, headers, expected) => {
+    expect(at(requestPath, headers)).toBe(expected);
+  });
+
+  it("gives no URL for a missing or malformed Host", () => {
+    expect(at("/prod/api/docs/openapi.json", {})).toBeUndefined();
+    expect(at("/prod/api/docs/openapi.json", { Host: "a b" })).toBeUndefined();
+  });
+});
