@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import * as addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { handler as apiDescription } from "../../functions/api-description.ts";
 import { API_VERSION, openApiDocument } from "../../lib/api/openapi.ts";
@@ -106,3 +108,41 @@ describe("stageUrl", () => {
     expect(at("/prod/api/docs/openapi.json", { Host: "a b" })).toBeUndefined();
   });
 });
+
+describe("the description's examples", () => {
+  const document = openApiDocument();
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  ajv.addSchema({ ...document, $id: "openapi.json" });
+
+  /** Every example of a request or answer body, with the JSON pointer of its media type. */
+  const examples = Object.entries(document.paths).flatMap(([path, operations]) =>
+    Object.entries(operations).flatMap(([method, operation]) => {
+      const media: [string, Record<string, unknown>][] = [];
+      type Content = Record<string, Record<string, unknown>>;
+      const requestContent = (operation.requestBody as { content?: Content } | undefined)?.content ?? {};
+      for (const [type, value] of Object.entries(requestContent)) media.push([`/paths/${pointer(path)}/${method}/requestBody/content/${pointer(type)}`, value]);
+      for (const [status, answer] of Object.entries(operation.responses as Record<string, { content?: Content }>)) {
+        for (const [type, value] of Object.entries(answer.content ?? {})) media.push([`/paths/${pointer(path)}/${method}/responses/${status}/content/${pointer(type)}`, value]);
+      }
+      return media.flatMap(([at, value]) => {
+        const named = Object.entries((value.examples ?? {}) as Record<string, { value: unknown }>).map(([name, example]) => [`${at} (${name})`, at, example.value] as const);
+        return "example" in value ? [[at, at, value.example] as const, ...named] : named;
+      });
+    }),
+  );
+
+  it("are many: every body the routes take and every refusal has one", () => {
+    expect(examples.length).toBeGreaterThan(ROUTES.length * 3);
+  });
+
+  it.each(examples)("%s conforms to its schema", (_name, at, example) => {
+    const validate = ajv.getSchema(`openapi.json#${at}/schema`);
+    expect(validate, at).toBeDefined();
+    expect(validate?.(example), JSON.stringify(validate?.errors)).toBe(true);
+  });
+});
+
+function pointer(key: string): string {
+  return key.replaceAll("~", "~0").replaceAll("/", "~1");
+}
