@@ -10,10 +10,14 @@ const HOST = /^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$/;
 export function stageUrl(event: APIGatewayProxyEvent): string | undefined {
   const host = event.headers.host;
   if (!host || !HOST.test(host)) return undefined;
-  const protocol = event.headers["x-forwarded-proto"] === "http" ? "http" : "https";
+  // serverless-offline (which sets IS_OFFLINE) serves plain HTTP under /<stage>, but leaves the
+  // stage out of requestContext.path.
+  const offline = process.env.IS_OFFLINE === "true";
+  const forwarded = event.headers["x-forwarded-proto"];
+  const protocol = forwarded === "http" || forwarded === "https" ? forwarded : offline ? "http" : "https";
   // requestContext.path is the path as requested (stage or base path first), event.path the
   // resource's path after it: what comes before is the stage's prefix.
-  const requested = event.requestContext.path ?? event.path;
+  const requested = offline ? `/${event.requestContext.stage}${event.path}` : (event.requestContext.path ?? event.path);
   const prefix = requested.endsWith(event.path) ? requested.slice(0, requested.length - event.path.length) : "";
   return `${protocol}://${host}${prefix}`;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import * as addFormats from "ajv-formats";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { handler as apiDescription } from "../../functions/api-description.ts";
 import { API_VERSION, openApiDocument } from "../../lib/api/openapi.ts";
 import { ROUTES } from "../../lib/api/routes.ts";
@@ -88,6 +88,10 @@ describe("GET /api/docs/openapi.json", () => {
 });
 
 describe("stageUrl", () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
   const at = (requestPath: string, headers: Record<string, string>) => {
     const event = httpEvent({ path: "/api/docs/openapi.json", headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])) });
     event.requestContext.path = requestPath;
@@ -101,6 +105,12 @@ describe("stageUrl", () => {
     ["serverless-offline over plain HTTP", "/dev/api/docs/openapi.json", { Host: "localhost:3000", "X-Forwarded-Proto": "http" }, "http://localhost:3000/dev"],
   ])("reads %s", (_case, requestPath, headers, expected) => {
     expect(at(requestPath, headers)).toBe(expected);
+  });
+
+  it("reads serverless-offline's URL, which has the stage although requestContext.path has not", () => {
+    vi.stubEnv("IS_OFFLINE", "true");
+
+    expect(at("/api/docs/openapi.json", { Host: "127.0.0.1:3000" })).toBe("http://127.0.0.1:3000/prod");
   });
 
   it("gives no URL for a missing or malformed Host", () => {
