@@ -304,9 +304,12 @@ export function responseProblems(doc: OpenApiDocument, response: ObservedRespons
 
 // ---- reporting --------------------------------------------------------------------------------
 
-const SECRET_KEY = /token|password|secret|authorization|cookie/i;
-// JWTs (three base64url parts, the first two JSON) and this API's refresh tokens (id.secret).
-const SECRET_SHAPES = [/eyJ[\w-]*\.[\w-]*\.[\w-]*/g, /\b[0-9a-f]{32}\.[\w-]{43}\b/g];
+// Keys whose values are credentials: accessToken, refreshToken, token, password, newPassword…
+// (not tokenType, whose "Bearer" helps to read a failure).
+const SECRET_KEY = /token$|password|secret|authorization|cookie/i;
+// Anywhere in the text: JWTs (three base64url parts, the first two JSON), this API's refresh tokens
+// (id.secret), and the passwords test/support/http.ts newAccount() makes.
+const SECRET_SHAPES = [/eyJ[\w-]*\.[\w-]*\.[\w-]*/g, /\b[0-9a-f]{32}\.[\w-]{43}\b/g, /pw-[\w.-]+-secret/g];
 
 function redactedValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactedValue);

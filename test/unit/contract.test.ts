@@ -181,11 +181,16 @@ describe("assertConforms", () => {
 describe("redactedBody", () => {
   it("hides passwords and tokens by key, at any depth, and JWTs and refresh tokens by shape", () => {
     const refreshToken = `${"a1".repeat(16)}.${"B".repeat(43)}`;
-    const body = JSON.stringify({ user: { password: "hunter2-hunter2", currentPassword: "x" }, list: [{ token: "t" }], text: `Bearer eyJa.eyJb.c and ${refreshToken}` });
+    const body = JSON.stringify({
+      user: { password: "hunter2-hunter2", currentPassword: "x" },
+      list: [{ token: "t", tokenType: "Bearer" }],
+      text: `Bearer eyJa.eyJb.c and ${refreshToken}`,
+    });
     expect(redactedBody(body)).toBe(
-      '{"user":{"password":"[redacted]","currentPassword":"[redacted]"},"list":[{"token":"[redacted]"}],"text":"Bearer [redacted] and [redacted]"}',
+      '{"user":{"password":"[redacted]","currentPassword":"[redacted]"},"list":[{"token":"[redacted]","tokenType":"Bearer"}],"text":"Bearer [redacted] and [redacted]"}',
     );
     expect(redactedBody(`not json: eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.`)).toBe("not json: [redacted]");
+    expect(redactedBody('{"message":"pw-alice_1-secret is too weak"}')).toBe('{"message":"[redacted] is too weak"}');
   });
 
   it("cuts a long body to 500 characters after redacting, so no cut token slips through", () => {
