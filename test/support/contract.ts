@@ -246,6 +246,13 @@ function documentedStatus(responses: Node, status: number): string | undefined {
   return [String(status), range, range.toLowerCase(), "default"].find((key) => key in responses);
 }
 
+/** The described operation a request falls under (its `$ref`s followed), if any. */
+export function operationOf(doc: OpenApiDocument, request: { method: string; path: string }, options: CheckOptions = {}): Record<string, unknown> | undefined {
+  const match = matchPath(doc, describedPath(request.path, options.base));
+  const method = request.method.toLowerCase();
+  return match && METHODS.has(method) ? located(doc, [...match.item.keys, method])?.node : undefined;
+}
+
 /** What differs between `response` and the description; empty when it conforms. */
 export function responseProblems(doc: OpenApiDocument, response: ObservedResponse, options: CheckOptions = {}): string[] {
   const path = describedPath(response.path, options.base);

@@ -2,7 +2,8 @@ import type { OpenApiDocument } from "../support/contract.ts";
 
 // A small OpenAPI 3.1 description for the unit tests of the contract checker and the tools around
 // it: a templated path beside a literal one, a $ref'd schema and response, a 4XX range, a 204, a
-// text answer, a required header, and the 3.1 schema keywords (`examples`, type lists, `x-…`).
+// text answer, a required header, security requirements, and 3.1's schema keywords (`examples`,
+// type lists, `x-…` extensions).
 
 const json = (schema: object) => ({ "application/json": { schema } });
 
@@ -15,6 +16,7 @@ export function fixtureDocument(): OpenApiDocument {
       "/api/users": {
         get: {
           operationId: "listUsers",
+          security: [{ bearerAuth: [] }],
           parameters: [{ name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100 } }],
           responses: {
             "200": {
@@ -61,6 +63,8 @@ export function fixtureDocument(): OpenApiDocument {
       "/api/sessions": {
         post: {
           operationId: "signIn",
+          // A token is optional here: the empty requirement is the anonymous alternative.
+          security: [{}, { bearerAuth: [] }],
           responses: {
             "200": {
               description: "A session",
@@ -91,6 +95,7 @@ export function fixtureDocument(): OpenApiDocument {
       },
     },
     components: {
+      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
       schemas: {
         User: {
           type: "object",
