@@ -1,8 +1,14 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { inject } from "vitest";
 import type { SigninAnswer as Session } from "../../lib/sessions/signin.ts";
 import type { TokenPair } from "../../lib/sessions/token-pair.ts";
+import { assertConforms, type OpenApiDocument } from "./contract.ts";
+import { asApiGatewayWouldAnswer } from "./offline-emulation.ts";
 
-// A thin client for the API under test, the way a browser front end calls it.
+// A thin client for the API under test, the way a browser front end calls it. Every answer is
+// checked against the API's OpenAPI description: one the description does not allow (status,
+// content type, body, required headers) fails the test that received it.
 
 export interface ApiResponse {
   status: number;
@@ -19,6 +25,24 @@ export interface RequestOptions {
   rawBody?: string;
   token?: string;
   headers?: Record<string, string>;
+  /**
+   * Why this call leaves the description on purpose (a CORS preflight, a route that does not
+   * exist, an answer only serverless-offline gives): its answer is then not checked against it.
+   */
+  outsideContract?: string;
+}
+
+/** Where the description comes from: the checkout's openapi.json, when there is one. */
+async function loadDescription(): Promise<OpenApiDocument | undefined> {
+  const file = new URL("../../openapi.json", import.meta.url);
+  return existsSync(file) ? (JSON.parse(await readFile(file, "utf8")) as OpenApiDocument) : undefined;
+}
+
+let description: Promise<OpenApiDocument | undefined> | undefined;
+
+/** The description every answer is checked against, loaded once per test file. */
+export function apiDescription(): Promise<OpenApiDocument | undefined> {
+  return (description ??= loadDescription());
 }
 
 export async function call(path: string, options: RequestOptions = {}): Promise<ApiResponse> {
@@ -29,8 +53,14 @@ export async function call(path: string, options: RequestOptions = {}): Promise<
     body = JSON.stringify(options.body);
     headers["Content-Type"] ??= "application/json";
   }
-  const response = await fetch(`${inject("baseUrl")}${path}`, { method: options.method ?? (body ? "POST" : "GET"), headers, body });
+  const method = options.method ?? (body ? "POST" : "GET");
+  const response = await fetch(`${inject("baseUrl")}${path}`, { method, headers, body });
   const text = await response.text();
+  const doc = options.outsideContract ? undefined : await apiDescription();
+  if (doc) {
+    const observed = { method, path, status: response.status, contentType: response.headers.get("content-type"), body: text, headers: response.headers };
+    assertConforms(doc, asApiGatewayWouldAnswer(doc, observed));
+  }
   return { status: response.status, headers: response.headers, text, json: <T>() => JSON.parse(text) as T };
 }
 

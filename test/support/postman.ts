@@ -1,0 +1,37 @@
+import { convertV2 } from "openapi-to-postmanv2";
+
+// What Postman makes of the description: its importer runs openapi-to-postmanv2, which converts
+// in process (no network for a document without remote $refs).
+
+export interface PostmanRequest {
+  name: string;
+  method: string;
+  /** The URL's path as Postman shows it: path parameters as `:name`, without the server's base. */
+  path: string;
+}
+
+interface CollectionItem {
+  name?: string;
+  item?: CollectionItem[];
+  request?: { method?: string; url?: { path?: string[] } };
+}
+
+function requestsIn(items: CollectionItem[]): PostmanRequest[] {
+  return items.flatMap((item) => {
+    if (item.item) return requestsIn(item.item);
+    if (!item.request) return [];
+    return [{ name: item.name ?? "", method: item.request.method ?? "", path: `/${(item.request.url?.path ?? []).join("/")}` }];
+  });
+}
+
+/** The requests of the Postman collection converted from `doc` (folders flattened). */
+export function postmanCollection(doc: object): Promise<PostmanRequest[]> {
+  return new Promise((resolve, reject) => {
+    // The converter keeps references to the document it is given: it gets a copy.
+    convertV2({ type: "json", data: structuredClone(doc) }, {}, (error, result) => {
+      const collection = result?.output?.[0]?.data as { item?: CollectionItem[] } | undefined;
+      if (error || !result?.result || !collection) reject(new Error(`openapi-to-postmanv2 did not convert: ${error?.message ?? result?.reason ?? "no collection"}`));
+      else resolve(requestsIn(collection.item ?? []));
+    });
+  });
+}
