@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { ContractViolation } from "../support/contract.ts";
 import { apiDescription, call } from "../support/http.ts";
 
@@ -8,7 +8,6 @@ import { apiDescription, call } from "../support/http.ts";
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 describe("the e2e client's contract check", () => {
-  // Also fails when there is no description to check against.
   it("fails a call whose answer the description does not allow", async () => {
     await expect(call("/api/no-such-route")).rejects.toThrow(ContractViolation);
     await expect(call("/api/test/all", { method: "DELETE" })).rejects.toThrow("/api/test/all has no DELETE operation");
@@ -21,6 +20,12 @@ describe("the e2e client's contract check", () => {
       outsideContract: "a CORS preflight, which serverless-offline answers itself",
     });
     expect([preflight.status, preflight.text]).toEqual([200, ""]);
+  });
+
+  it("is checked against the description the stage serves, whose server is this stage", async () => {
+    const doc = await apiDescription();
+
+    expect(doc.servers).toEqual([{ url: inject("baseUrl"), description: "This stage" }]);
   });
 
   it("has a description of exactly the routes the stage serves", async () => {

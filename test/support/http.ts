@@ -1,5 +1,3 @@
-import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { inject } from "vitest";
 import type { SigninAnswer as Session } from "../../lib/sessions/signin.ts";
 import type { TokenPair } from "../../lib/sessions/token-pair.ts";
@@ -32,16 +30,20 @@ export interface RequestOptions {
   outsideContract?: string;
 }
 
-/** Where the description comes from: the checkout's openapi.json, when there is one. */
-async function loadDescription(): Promise<OpenApiDocument | undefined> {
-  const file = new URL("../../openapi.json", import.meta.url);
-  return existsSync(file) ? (JSON.parse(await readFile(file, "utf8")) as OpenApiDocument) : undefined;
+/**
+ * The description the stack under test serves (GET /api/docs/openapi.json): the committed
+ * openapi.json, which a unit test holds to the route table. Fetched directly, not through call().
+ */
+async function loadDescription(): Promise<OpenApiDocument> {
+  const response = await fetch(`${inject("baseUrl")}/api/docs/openapi.json`);
+  if (response.status !== 200) throw new Error(`GET /api/docs/openapi.json answered ${response.status}: no description to check answers against`);
+  return (await response.json()) as OpenApiDocument;
 }
 
-let description: Promise<OpenApiDocument | undefined> | undefined;
+let description: Promise<OpenApiDocument> | undefined;
 
 /** The description every answer is checked against, loaded once per test file. */
-export function apiDescription(): Promise<OpenApiDocument | undefined> {
+export function apiDescription(): Promise<OpenApiDocument> {
   return (description ??= loadDescription());
 }
 
