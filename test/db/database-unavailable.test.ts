@@ -1,3 +1,4 @@
+import { assertAnswerConforms } from "../support/lambda-contract.ts";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -252,6 +253,7 @@ describe("the signin route with its database away", () => {
     const ms = performance.now() - started;
     // Assess
     expect(answer.statusCode).toBe(503);
+    assertAnswerConforms(event(), answer);
     expect(JSON.parse(answer.body)).toEqual({ message: "Service temporarily unavailable" });
     expect(answer.headers).toMatchObject({ "Content-Type": "application/json", Vary: "Origin", "X-Content-Type-Options": "nosniff" });
     expect(ms).toBeLessThan(BUDGET_MS);

@@ -1,3 +1,4 @@
+import { assertAnswerConforms } from "../support/lambda-contract.ts";
 import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { capturedOutput } from "../support/captured-output.ts";
@@ -61,6 +62,7 @@ describe("Secrets Manager out of reach", () => {
     // Assess
     expect(Date.now() - started).toBeLessThan(LAMBDA_TIMEOUT_MS);
     expect(response.statusCode).toBe(503);
+    assertAnswerConforms(event, response);
     expect(JSON.parse(response.body)).toEqual({ message: "Service temporarily unavailable" });
     const logged = lines.filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(logged).toHaveLength(1);
