@@ -118,7 +118,12 @@ function operation(page: Page, method: string, path: string): Locator {
 async function tryItOut(block: Locator, body?: unknown): Promise<{ status: string; body: string }> {
   await block.locator(".opblock-summary-control").click();
   await block.locator(".try-out__btn").click();
-  if (body !== undefined) await block.locator("textarea.body-param__text").fill(JSON.stringify(body));
+  if (body !== undefined) {
+    // JSON, whichever media type the description lists first (signin also takes a form).
+    const mediaType = block.locator('select[aria-label="Request content type"]');
+    if ((await mediaType.count()) > 0) await mediaType.selectOption("application/json");
+    await block.locator("textarea.body-param__text").fill(JSON.stringify(body));
+  }
   await block.locator(".btn.execute").click();
   const live = block.locator(".live-responses-table .response").first();
   const status = live.locator(".response-col_status");
