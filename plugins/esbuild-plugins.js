@@ -3,9 +3,9 @@
 // carries but never needs at import time is moved out of the code V8 must compile at a cold start,
 // and what it never calls is left out.
 
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { basename, extname, join } from "node:path";
+import { basename, dirname, extname, join } from "node:path";
 import process from "node:process";
 import { Buffer } from "node:buffer";
 
@@ -85,4 +85,55 @@ export const nodeEncodingsOnly = {
   },
 };
 
-export default [prismaWasmBesideBundle, nodeEncodingsOnly];
+/** lib/docs/swagger-ui-files.ts, which reads Swagger UI's files from node_modules. */
+const SWAGGER_UI_READER = /[\\/]lib[\\/]docs[\\/]swagger-ui-files\.ts$/;
+/** The files of swagger-ui-dist the docs page loads (lib/docs/swagger-ui-files.ts, SwaggerUiFile). */
+export const SWAGGER_UI_FILES = ["swagger-ui-bundle.js", "swagger-ui.css"];
+const SWAGGER_UI_FOLDER_SUFFIX = ".swagger-ui";
+
+/**
+ * Swagger UI's files (1.9 MB, the script 1.7 MB of it) in a folder beside the bundle that serves
+ * them, read at their first request, instead of string literals that V8 would scan at every cold
+ * start. The folder is named after its bundle (`docs.swagger-ui/` beside `docs.mjs`), so that
+ * serverless-esbuild zips it with that function alone, as it does with the query compiler.
+ * @type {import("esbuild").Plugin}
+ */
+export const swaggerUiBesideBundle = {
+  name: "swagger-ui-beside-bundle",
+  setup(build) {
+    /** @type {string | undefined} */
+    let distFolder;
+    build.onStart(() => {
+      distFolder = undefined;
+    });
+    build.onLoad({ filter: SWAGGER_UI_READER }, (args) => {
+      const packageJson = require.resolve("swagger-ui-dist/package.json", { paths: [dirname(args.path)] });
+      distFolder = dirname(packageJson);
+      /** @type {{ version: string }} */
+      const { version } = JSON.parse(readFileSync(packageJson, "utf8"));
+      return {
+        contents: `
+          import { readFileSync } from "node:fs";
+          const folder = new URL(import.meta.url.replace(/\\.[cm]?js$/, ${JSON.stringify(`${SWAGGER_UI_FOLDER_SUFFIX}/`)}));
+          export const swaggerUiVersion = () => ${JSON.stringify(version)};
+          const files = new Set(${JSON.stringify(SWAGGER_UI_FILES)});
+          export const readSwaggerUiFile = (name) => {
+            if (!files.has(name)) throw new Error("Swagger UI's " + name + " is not shipped beside the bundle");
+            return readFileSync(new URL(name, folder), "utf8");
+          };
+        `,
+        loader: "js",
+      };
+    });
+    build.onEnd((result) => {
+      const { outdir, entryPoints } = build.initialOptions;
+      if (!distFolder || result.errors.length > 0 || !outdir || !Array.isArray(entryPoints)) return;
+      const entry = String(entryPoints[0]);
+      const folder = join(outdir, basename(entry, extname(entry)) + SWAGGER_UI_FOLDER_SUFFIX);
+      mkdirSync(folder, { recursive: true });
+      for (const file of SWAGGER_UI_FILES) copyFileSync(join(distFolder, file), join(folder, file));
+    });
+  },
+};
+
+export default [prismaWasmBesideBundle, nodeEncodingsOnly, swaggerUiBesideBundle];

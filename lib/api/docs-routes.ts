@@ -1,3 +1,4 @@
+import { DOCS_ASSET_FILES } from "../docs/page.ts";
 import type { RouteDescription } from "./route-description.ts";
 
 // The API's own description and the docs page that shows it: public, no database.
@@ -27,6 +28,7 @@ export const docsPageRoute = {
   summary: "The interactive docs page",
   description: "Swagger UI for this description, served by this API with no outside resource, with \"Try it out\" against this stage.",
   success: { status: 200, description: "The page.", content: { "text/html": { type: "string" } } },
+  moved: "`/api/docs/` (a trailing slash, from where the page's relative links would miss): to `../docs`.",
 } as const satisfies RouteDescription;
 
 export const docsAssetRoute = {
@@ -37,11 +39,17 @@ export const docsAssetRoute = {
   tag: "docs",
   summary: "A script or style sheet of the docs page",
   description: "Swagger UI's files and the page's own script.",
-  pathParameters: { file: { description: "The file's name.", schema: { type: "string" } } },
+  pathParameters: { file: { description: "The file's name.", schema: { type: "string", enum: DOCS_ASSET_FILES } } },
+  query: {
+    v: {
+      description: "The file's version, as the page links it: with the current one, the answer may be cached for a year.",
+      schema: { type: "string" },
+    },
+  },
   success: {
     status: 200,
     description: "The file.",
     content: { "text/javascript": { type: "string" }, "text/css": { type: "string" } },
   },
-  refusals: { 404: [{ summary: "No such file", message: "The docs page has no file named x.js" }] },
+  refusals: { 404: [{ summary: "No such file", message: "No such file among the docs page's assets" }] },
 } as const satisfies RouteDescription;

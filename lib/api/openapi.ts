@@ -215,6 +215,9 @@ function security(route: RouteDescription): Json[] {
 
 function operation(route: RouteDescription): JsonObject {
   const responses: JsonObject = { [String(route.success.status)]: successAnswer(route) };
+  if (route.moved) {
+    responses["301"] = { description: route.moved, headers: { Location: { description: "Where to go instead (relative).", required: true, schema: { type: "string" } } } };
+  }
   for (const [status, refusals] of refusalsOf(route)) responses[String(status)] = refusalAnswer(status, refusals);
   const body = requestBody(route);
   const params = parameters(route);

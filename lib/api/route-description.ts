@@ -48,6 +48,8 @@ export interface RouteDescription extends RouteSpec<ObjectSchema | undefined, Ca
   /** The database or Secrets Manager is behind it: 503 when either is away. */
   usesBackends?: boolean;
   success: { status: 200 | 201 | 204 } & SuccessAnswer;
+  /** When it answers 301 to `Location`, and why. */
+  moved?: string;
   /** The route's own refusals by status; lib/api/openapi.ts adds those every route of its kind has. */
   refusals?: Readonly<Partial<Record<400 | 401 | 403 | 404 | 409 | 429, readonly Refusal[]>>>;
 }

@@ -29,6 +29,25 @@ const apiAnswerHeaders: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProx
   onError: ({ response }) => addApiAnswerHeaders(response),
 };
 
+type Hook = middy.MiddlewareFn<APIGatewayProxyEvent, APIGatewayProxyResult>;
+
+/**
+ * @middy/http-security-headers, under which an answer keeps the headers it set itself. middy's
+ * overwrite them, and for a text/html answer (the docs page) its Content-Security-Policy brings
+ * `sandbox` and `trusted-types 'none'`, under which none of the page's scripts could run.
+ */
+function middyHeadersUnderOwn(): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  const middyHeaders = httpSecurityHeaders({ strictTransportSecurity: STRICT_TRANSPORT_SECURITY });
+  const keepOwn =
+    (hook: Hook | undefined): Hook =>
+    async (request) => {
+      const own = { ...request.response?.headers };
+      await hook?.(request);
+      if (request.response) Object.assign((request.response.headers ??= {}), own);
+    };
+  return { after: keepOwn(middyHeaders.after as Hook | undefined), onError: keepOwn(middyHeaders.onError as Hook | undefined) };
+}
+
 export function securityHeaders(): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>[] {
-  return [httpSecurityHeaders({ strictTransportSecurity: STRICT_TRANSPORT_SECURITY }), apiAnswerHeaders];
+  return [middyHeadersUnderOwn(), apiAnswerHeaders];
 }

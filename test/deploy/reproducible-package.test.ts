@@ -20,10 +20,13 @@ function zipsOf(packageDir: string): string[] {
     .sort();
 }
 
-/** The handler files of a zip: the bundles under functions/, whatever their extension. */
+/**
+ * The handler files of a zip: the bundles under functions/, whatever their extension. Not what a
+ * bundle carries beside it, named `<bundle>.<what>` (docs.swagger-ui/swagger-ui-bundle.js).
+ */
 async function handlerFiles(zipPath: string): Promise<string[]> {
   const zip = await JSZip.loadAsync(readFileSync(zipPath));
-  return Object.keys(zip.files).filter((name) => /^functions\/.+\.(js|mjs|cjs)$/.test(name));
+  return Object.keys(zip.files).filter((name) => /^functions\/(?:[^/.]+\/)*[^/.]+\.(js|mjs|cjs)$/.test(name));
 }
 
 const workFolder = `.esbuild-test-reproducible-${process.pid}`;

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { build } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
-import { nodeEncodingsOnly, prismaWasmBesideBundle } from "../../plugins/esbuild-plugins.js";
+import { nodeEncodingsOnly, prismaWasmBesideBundle, SWAGGER_UI_FILES, swaggerUiBesideBundle } from "../../plugins/esbuild-plugins.js";
 
 // The esbuild plugins serverless.yml bundles every function with, on bundles of their own.
 
@@ -49,5 +49,35 @@ describe("prisma-wasm-beside-bundle", () => {
     expect(beside.subarray(0, 4).toString("latin1")).toBe("\0asm");
     expect(readFileSync(file, "utf8")).not.toContain("AGFzbQ");
     expect(Buffer.from(await load(), "base64").equals(beside)).toBe(true);
+  });
+});
+
+describe("swagger-ui-beside-bundle", () => {
+  type Reader = { readSwaggerUiFile: (name: string) => string; swaggerUiVersion: () => string };
+  const READER = join(process.cwd(), "lib/docs/swagger-ui-files.ts");
+  const installed = (name: string) => readFileSync(join("node_modules/swagger-ui-dist", name), "utf8");
+
+  it("copies Swagger UI's files into a folder named after the bundle, and the bundle reads them from there", async () => {
+    const file = await bundled("docs", `export * from ${JSON.stringify(READER)};`, [swaggerUiBesideBundle]);
+    const { readSwaggerUiFile, swaggerUiVersion } = (await import(file)) as Reader;
+
+    expect(readdirSync(join(scratch, "out", "docs.swagger-ui")).sort()).toEqual([...SWAGGER_UI_FILES].sort());
+    for (const name of SWAGGER_UI_FILES) expect(readSwaggerUiFile(name), name).toBe(installed(name));
+    expect(swaggerUiVersion()).toBe((JSON.parse(installed("package.json")) as { version: string }).version);
+    // The bundle holds a reader, not the 1.7 MB script.
+    expect(readFileSync(file, "utf8").length).toBeLessThan(2_000);
+  });
+
+  it("reads no file but those it copied", async () => {
+    const file = await bundled("docs-other", `export * from ${JSON.stringify(READER)};`, [swaggerUiBesideBundle]);
+    const { readSwaggerUiFile } = (await import(file)) as Reader;
+
+    expect(() => readSwaggerUiFile("../docs-other.js")).toThrow("Swagger UI's ../docs-other.js is not shipped beside the bundle");
+  });
+
+  it("writes nothing beside a bundle that does not serve them", async () => {
+    await bundled("plain", "export const answer = 42;", [swaggerUiBesideBundle]);
+
+    expect(existsSync(join(scratch, "out", "plain.swagger-ui"))).toBe(false);
   });
 });
