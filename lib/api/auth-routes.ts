@@ -9,8 +9,8 @@ import type { RouteDescription } from "./route-description.ts";
 
 // What the examples show: one made-up account and made-up tokens of the real forms.
 const EXAMPLE_ACCESS_TOKEN =
-  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImV4YW1wbGUifQ.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJlLW9mLXRoZS1leGFtcGxl";
-const EXAMPLE_REFRESH_TOKEN = "3f2a9c0e5b7d41e8a6c4b2f09d1e7a53.bXktcmVmcmVzaC10b2tlbi1zZWNyZXQtZXhhbXBsZS0wMQ";
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImV4YW1wbGUifQ.eyJzdWIiOiI0MiJ9.UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw";
+const EXAMPLE_REFRESH_TOKEN = "3f2a9c0e5b7d41e8a6c4b2f09d1e7a53.8nQ2mVx7Lk0pR4sT9wY1zA3bC5dE6fG7hJ8kM9nP0qS";
 const EXAMPLE_TOKEN_PAIR = {
   accessToken: EXAMPLE_ACCESS_TOKEN,
   refreshToken: EXAMPLE_REFRESH_TOKEN,
@@ -115,8 +115,22 @@ export const signoutRoute = {
   usesBackends: true,
   success: { status: 204, description: "Signed out (also when the session had already ended)." },
   refusals: {
-    400: [{ summary: "Neither or both of `refreshToken` and `all`", message: "Send either refreshToken or all, not both" }],
-    401: [{ summary: "`all: true` without a valid Bearer token", message: "Signing out of every session needs a Bearer access token" }],
+    400: [
+      {
+        summary: "Neither `refreshToken` nor `all`",
+        message: "Send the refreshToken to sign out of, or all: true with a Bearer token",
+        errors: [{ field: "refreshToken", message: "is required" }],
+      },
+      {
+        summary: "Both `refreshToken` and `all`",
+        message: "Send either refreshToken or all, not both",
+        errors: [{ field: "all", message: "cannot be combined with refreshToken" }],
+      },
+    ],
+    401: [
+      { summary: "`all: true` without a Bearer token", message: "Signing out of every session needs a Bearer access token" },
+      { summary: "A Bearer token was sent and is invalid or expired", message: "Invalid or expired token" },
+    ],
   },
 } as const satisfies RouteDescription;
 

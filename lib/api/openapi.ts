@@ -39,6 +39,7 @@ const NAMED_SCHEMAS: Record<string, object> = {
 
 const FIELD_ERROR_SCHEMA = {
   type: "object",
+  additionalProperties: false,
   required: ["field", "message"],
   properties: {
     field: { type: "string", description: "The field, parameter or path (`roles.2`) at fault." },
@@ -47,11 +48,12 @@ const FIELD_ERROR_SCHEMA = {
 } as const;
 
 /**
- * Every refusal's body. Not closed: serverless-offline's own refusals add fields that API
- * Gateway's do not, and a client should ignore fields it does not know.
+ * Every refusal's body. Closed, so that the tests fail on an answer that says more (a stack, a
+ * cause); clients should still ignore fields they do not know, which a later version may add.
  */
 const ERROR_SCHEMA = {
   type: "object",
+  additionalProperties: false,
   required: ["message"],
   properties: {
     message: { type: "string", description: "What went wrong, in words a person can act on." },
@@ -132,13 +134,11 @@ function refusalsOf(route: RouteDescription): Map<number, Refusal[]> {
     if (refusals.length > 0) byStatus.set(status, [...(byStatus.get(status) ?? []), ...refusals]);
   };
   for (const [status, refusals] of Object.entries(bodyRefusals(route))) add(Number(status), refusals);
-  for (const [name, parameter] of Object.entries(route.pathParameters ?? {})) {
-    const rule = wholeNumberRule(parameter.schema);
-    if (rule) add(400, [{ summary: `\`${name}\` ${rule}`, message: `The user ${name} in the path ${rule}`, errors: [{ field: name, message: rule }] }]);
-  }
-  for (const [name, parameter] of Object.entries(route.query ?? {})) {
-    const rule = wholeNumberRule(parameter.schema);
-    if (rule) add(400, [{ summary: `An unknown, repeated or invalid query parameter`, message: describeFieldError({ field: name, message: rule }), errors: [{ field: name, message: rule }] }]);
+  const parameters = [...Object.values(route.pathParameters ?? {}), ...Object.values(route.query ?? {})];
+  add(400, parameters.flatMap((parameter) => (parameter.refusal ? [parameter.refusal] : [])));
+  if (route.query) {
+    const unknown = { field: "page", message: "is not a known parameter" };
+    add(400, [{ summary: "An unknown or repeated query parameter", message: describeFieldError(unknown), errors: [unknown] }]);
   }
   if (route.caller === "authorizer") {
     add(401, [{ summary: "No Bearer token, or one that is malformed, expired or forged (API Gateway's authorizer)", message: "Invalid or expired token" }]);
@@ -147,13 +147,10 @@ function refusalsOf(route: RouteDescription): Map<number, Refusal[]> {
   for (const [status, refusals] of Object.entries(route.refusals ?? {})) add(Number(status), refusals);
   add(429, [{ summary: "Over the stage's throttle (API Gateway)", message: "Too many requests: slow down and try again in a few seconds" }]);
   if (route.usesBackends) add(503, [{ summary: "The database or Secrets Manager cannot serve now: try again later", message: "Service temporarily unavailable" }]);
+  if (route.caller === "authorizer") {
+    add(503, [{ summary: "The authorizer cannot check tokens now (the JWT key out of reach): try again later", message: "Service temporarily unavailable" }]);
+  }
   return new Map([...byStatus].sort(([a], [b]) => a - b));
-}
-
-/** An integer parameter's bounds as the handlers word them, or undefined for other parameters. */
-function wholeNumberRule(schema: unknown): string | undefined {
-  const { type, minimum, maximum } = schema as { type?: string; minimum?: number; maximum?: number };
-  return type === "integer" ? `must be a whole number from ${minimum} to ${maximum}` : undefined;
 }
 
 function refusalAnswer(status: number, refusals: Refusal[]): JsonObject {

@@ -27,6 +27,8 @@ export interface SuccessAnswer {
 export interface Parameter {
   description: string;
   schema: JSONSchema;
+  /** How the route refuses a bad value of it, when it checks one. */
+  refusal?: Refusal;
 }
 
 export interface RouteDescription extends RouteSpec<ObjectSchema | undefined, CallerSource | undefined> {
@@ -43,7 +45,11 @@ export interface RouteDescription extends RouteSpec<ObjectSchema | undefined, Ca
   bodyExample?: Readonly<Record<string, unknown>>;
   pathParameters?: Readonly<Record<string, Parameter>>;
   query?: Readonly<Record<string, Parameter>>;
-  /** Reads a Bearer token when one is sent, without requiring it (signout's `{all: true}`). */
+  /**
+   * Reads a Bearer token when one is sent, without requiring it, in the handler rather than as its
+   * caller: signout reads it only for `{all: true}`, so an expired token sent along with
+   * `{refreshToken}` does not stop a signout (signup's `caller: "optional-bearer"` always reads it).
+   */
   optionalBearer?: boolean;
   /** The database or Secrets Manager is behind it: 503 when either is away. */
   usesBackends?: boolean;

@@ -6,17 +6,24 @@ import { MAX_FIELD_ERRORS, shortFieldName } from "../field-errors.ts";
 
 const MAX_INT = 2 ** 31 - 1; // the INT columns' upper bound
 
-/** The `{id}` of a user's path as the API description states it (idParam reads it). */
+const ID_RULE = `must be a whole number from 1 to ${MAX_INT}`;
+
+/** The `{id}` of a user's path as the API description states it, with idParam's refusal. */
 export const userIdParameter = {
   description: "The user's id.",
   schema: { type: "integer", minimum: 1, maximum: MAX_INT },
+  refusal: {
+    summary: "The id in the path is not a whole number from 1 to 2³¹−1",
+    message: `The user id in the path ${ID_RULE}`,
+    errors: [{ field: "id", message: ID_RULE }],
+  },
 } as const;
 
 export function idParam(value: string | undefined): number {
   const id = value !== undefined && /^[1-9]\d{0,9}$/.test(value) ? Number(value) : NaN;
   if (!(id <= MAX_INT)) {
-    const message = `must be a whole number from 1 to ${MAX_INT}`;
-    throw new ValidationError(`The user id in the path ${message}`, [{ field: "id", message }]);
+    const { message, errors } = userIdParameter.refusal;
+    throw new ValidationError(message, errors.map((error) => ({ ...error })));
   }
   return id;
 }

@@ -44,14 +44,19 @@ export const MAX_PAGE_SIZE = 100;
 /** The form of every cursor the list gives out: it is checked before it is decoded. */
 export const CURSOR_PATTERN = "^[A-Za-z0-9_-]{1,32}$";
 
-/** The query parameters of the list, as the API description states them (read by pageSize and decodeCursor). */
+const LIMIT_RULE = `must be a whole number from 1 to ${MAX_PAGE_SIZE}`;
+const CURSOR_RULE = "is not a cursor this API gave out";
+
+/** The query parameters of the list, as the API description states them, with the refusals of pageSize and decodeCursor. */
 export const listQueryParameters = {
   limit: {
     description: `Users per page, from 1 to ${MAX_PAGE_SIZE}.`,
     schema: { type: "integer", minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE },
+    refusal: { summary: `\`limit\` is not a whole number from 1 to ${MAX_PAGE_SIZE}`, message: `Limit ${LIMIT_RULE}`, errors: [{ field: "limit", message: LIMIT_RULE }] },
   },
   cursor: {
     description: "Where the page starts: the `nextCursor` of the previous page. Without it, the first page.",
     schema: { type: "string", pattern: CURSOR_PATTERN },
+    refusal: { summary: "`cursor` is not one this API gave out", message: `Cursor ${CURSOR_RULE}`, errors: [{ field: "cursor", message: CURSOR_RULE }] },
   },
 } as const;

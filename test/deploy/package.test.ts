@@ -142,6 +142,8 @@ const GATEWAY_RESPONSES = [
   { type: "DEFAULT_4XX", statusCode: undefined, template: '{"message":$context.error.messageString}' },
   { type: "DEFAULT_5XX", statusCode: undefined, template: '{"message":$context.error.messageString}' },
   { type: "UNAUTHORIZED", statusCode: "401", template: '{"message":"Invalid or expired token"}' },
+  { type: "AUTHORIZER_FAILURE", statusCode: "503", template: '{"message":"Service temporarily unavailable"}' },
+  { type: "AUTHORIZER_CONFIGURATION_ERROR", statusCode: "503", template: '{"message":"Service temporarily unavailable"}' },
   { type: "THROTTLED", statusCode: "429", template: '{"message":"Too many requests: slow down and try again in a few seconds"}' },
   { type: "REQUEST_TOO_LARGE", statusCode: "413", template: '{"message":"Request body must be at most 16 KB"}' },
 ];

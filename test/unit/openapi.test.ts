@@ -3,7 +3,9 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import * as addFormats from "ajv-formats";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { handler as apiDescription } from "../../functions/api-description.ts";
+import { refreshRoute, signinRoute } from "../../lib/api/auth-routes.ts";
 import { API_VERSION, openApiDocument } from "../../lib/api/openapi.ts";
+import { parseRefreshToken } from "../../lib/auth/refresh-tokens.ts";
 import { ROUTES } from "../../lib/api/routes.ts";
 import { ROLE_NAMES, toTutorialRoleName, TUTORIAL_ROLE_NAMES } from "../../lib/auth/roles.ts";
 import { stageUrl } from "../../lib/http/stage-url.ts";
@@ -51,6 +53,13 @@ describe("the OpenAPI description", () => {
     expect(bodyTypes("/api/auth/refresh")).toEqual(["application/json"]);
   });
 
+  it("shows tokens of the real forms in its examples", () => {
+    const example = refreshRoute.bodyExample.refreshToken;
+
+    expect(parseRefreshToken(example)).toBeDefined();
+    expect(signinRoute.success.example.accessToken).toMatch(/^[\w-]+\.[\w-]+\.[\w-]{43}$/);
+  });
+
   it("carries package.json's version", () => {
     const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
 
@@ -92,19 +101,28 @@ describe("stageUrl", () => {
     vi.unstubAllEnvs();
   });
 
-  const at = (requestPath: string, headers: Record<string, string>) => {
-    const event = httpEvent({ path: "/api/docs/openapi.json", headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])) });
+  /** The event API Gateway sends for the description's route, as the request reached it. */
+  const at = (requestPath: string, headers: Record<string, string>, eventPath = "/api/docs/openapi.json") => {
+    const event = httpEvent({ path: eventPath, headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])) });
+    event.resource = "/api/docs/openapi.json";
     event.requestContext.path = requestPath;
     return stageUrl(event);
   };
 
   it.each([
-    ["API Gateway's domain, the stage first in the path", "/prod/api/docs/openapi.json", { Host: "abc.execute-api.us-east-1.amazonaws.com" }, "https://abc.execute-api.us-east-1.amazonaws.com/prod"],
-    ["a custom domain mapped at a base path", "/auth/api/docs/openapi.json", { Host: "api.example.com" }, "https://api.example.com/auth"],
-    ["a custom domain mapped at its root", "/api/docs/openapi.json", { Host: "api.example.com" }, "https://api.example.com"],
-    ["serverless-offline over plain HTTP", "/dev/api/docs/openapi.json", { Host: "localhost:3000", "X-Forwarded-Proto": "http" }, "http://localhost:3000/dev"],
-  ])("reads %s", (_case, requestPath, headers, expected) => {
-    expect(at(requestPath, headers)).toBe(expected);
+    ["API Gateway's domain, the stage first in the path", "/prod/api/docs/openapi.json", "/api/docs/openapi.json", "https://abc.execute-api.us-east-1.amazonaws.com/prod"],
+    // Behind a base path mapping, API Gateway puts the base path into event.path too.
+    ["a custom domain mapped at a base path", "/auth/api/docs/openapi.json", "/auth/api/docs/openapi.json", "https://api.example.com/auth"],
+    ["a custom domain mapped at its root", "/api/docs/openapi.json", "/api/docs/openapi.json", "https://api.example.com"],
+  ])("reads %s", (_case, requestPath, eventPath, expected) => {
+    const host = new URL(expected).host;
+    expect(at(requestPath, { Host: host }, eventPath)).toBe(expected);
+  });
+
+  it("says https on API Gateway whatever X-Forwarded-Proto a client sends", () => {
+    expect(at("/prod/api/docs/openapi.json", { Host: "abc.execute-api.us-east-1.amazonaws.com", "X-Forwarded-Proto": "http" })).toBe(
+      "https://abc.execute-api.us-east-1.amazonaws.com/prod",
+    );
   });
 
   it("reads serverless-offline's URL, which has the stage although requestContext.path has not", () => {
