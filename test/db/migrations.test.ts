@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync, cpSync } from "node:fs";
+import { mkdtempSync, mkdirSync, writeFileSync, cpSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -18,8 +18,12 @@ async function freshDatabase(): Promise<TestDatabase> {
   return database;
 }
 
+/** The copies of the migrations folder this file made, removed after each test. */
+const copies: string[] = [];
+
 function migrationsCopy(extra?: { name: string; sql: string }): string {
   const dir = mkdtempSync(join(tmpdir(), "migrations-"));
+  copies.push(dir);
   cpSync(PROJECT_MIGRATIONS, dir, { recursive: true });
   if (extra) {
     mkdirSync(join(dir, extra.name));
@@ -29,6 +33,7 @@ function migrationsCopy(extra?: { name: string; sql: string }): string {
 }
 
 afterEach(async () => {
+  for (const dir of copies.splice(0)) rmSync(dir, { recursive: true, force: true });
   await Promise.all(databases.splice(0).map((database) => database.drop()));
 });
 
