@@ -106,7 +106,8 @@ function matchPath(doc: OpenApiDocument, path: string): PathMatch | undefined {
 
 // ---- references -------------------------------------------------------------------------------
 
-function pointerToken(key: string): string {
+/** A key as one token of a JSON pointer (`/` and `~` escaped). */
+export function pointerToken(key: string): string {
   return key.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
@@ -194,7 +195,8 @@ function validatorAt(doc: OpenApiDocument, keys: string[]): ValidateFunction {
   return validate;
 }
 
-function schemaProblems(doc: OpenApiDocument, keys: string[], value: unknown): string[] {
+/** What makes `value` fail the schema at `keys` in the document, in words that name no value. */
+export function schemaProblems(doc: OpenApiDocument, keys: string[], value: unknown): string[] {
   let validate: ValidateFunction;
   try {
     validate = validatorAt(doc, keys);

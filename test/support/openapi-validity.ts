@@ -1,5 +1,6 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import { pointerToken } from "./contract.ts";
 
 // Whether a description is valid OpenAPI 3.1: the OpenAPI Initiative's JSON schema for 3.1
 // documents (through @seriousme/openapi-schema-validator), its $refs, and, because that schema
@@ -29,11 +30,11 @@ function schemaObjects(node: unknown, pointer: string, found: [string, unknown][
   if (Array.isArray(node)) node.forEach((item, index) => schemaObjects(item, `${pointer}/${index}`, found));
   if (!isNode(node)) return found;
   for (const [key, value] of Object.entries(node)) {
-    const at = `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    const at = `${pointer}/${pointerToken(key)}`;
     if (key === "example" || key === "examples") continue;
     if (key === "schema") found.push([at, value]);
     else if (key === "schemas" && pointer === "#/components" && isNode(value)) {
-      for (const [name, schema] of Object.entries(value)) found.push([`${at}/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`, schema]);
+      for (const [name, schema] of Object.entries(value)) found.push([`${at}/${pointerToken(name)}`, schema]);
     } else schemaObjects(value, at, found);
   }
   return found;
