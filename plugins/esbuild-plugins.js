@@ -11,15 +11,32 @@ import { Buffer } from "node:buffer";
 
 const require = createRequire(import.meta.url);
 
+/**
+ * Where a file or folder named after the build's bundle goes (`signin` + suffix beside
+ * `signin.mjs`), so that serverless-esbuild zips it with that function alone, as it does with a
+ * bundle's source map; undefined when the build wrote no bundle.
+ * @param {import("esbuild").PluginBuild} build
+ * @param {import("esbuild").BuildResult} result
+ * @param {string} suffix
+ */
+function besideBundle(build, result, suffix) {
+  const { outdir, entryPoints } = build.initialOptions;
+  if (result.errors.length > 0 || !outdir || !Array.isArray(entryPoints)) return undefined;
+  const entry = String(entryPoints[0]);
+  return join(outdir, basename(entry, extname(entry)) + suffix);
+}
+
+/** JavaScript, for the bundle's code, of the URL named after the bundle that runs it (besideBundle's). */
+const besideThisBundle = (/** @type {string} */ suffix) => `new URL(import.meta.url.replace(/\\.[cm]?js$/, ${JSON.stringify(suffix)}))`;
+
 /** Prisma's query compiler (WebAssembly), which the generated client imports as a base64 string. */
 const PRISMA_WASM_MODULE = /query_compiler_\w+\.mysql\.wasm-base64\.mjs$/;
 const ASSET_SUFFIX = ".query-compiler.wasm";
 
 /**
- * The query compiler as a file beside the bundle, read at the first query, instead of a 2.3 MB
- * string literal in the bundle, which V8 scanned at every cold start (about 25 ms for signin).
- * The file is named after its bundle (`signin.query-compiler.wasm` beside `signin.mjs`), so that
- * serverless-esbuild zips it with that function alone, as it does with a bundle's source map.
+ * The query compiler as a file beside the bundle (`signin.query-compiler.wasm` beside
+ * `signin.mjs`), read at the first query, instead of a 2.3 MB string literal in the bundle,
+ * which V8 scanned at every cold start (about 25 ms for signin).
  * @type {import("esbuild").Plugin}
  */
 export const prismaWasmBesideBundle = {
@@ -39,20 +56,19 @@ export const prismaWasmBesideBundle = {
       // take about 2 ms of the first query, where V8 scanned the string at every import before.
       contents: `
         import { readFileSync } from "node:fs";
-        const file = new URL(import.meta.url.replace(/\\.[cm]?js$/, ${JSON.stringify(ASSET_SUFFIX)}));
+        const file = ${besideThisBundle(ASSET_SUFFIX)};
         export const wasm = readFileSync(file).toString("base64");
       `,
       loader: "js",
       resolveDir: process.cwd(),
     }));
     build.onEnd(async (result) => {
-      const { outdir, entryPoints } = build.initialOptions;
-      if (!wasmBase64Module || result.errors.length > 0 || !outdir || !Array.isArray(entryPoints)) return;
-      const entry = String(entryPoints[0]);
+      const file = besideBundle(build, result, ASSET_SUFFIX);
+      if (!wasmBase64Module || !file) return;
       /** @type {{ wasm: string }} */
       const { wasm } = await import(wasmBase64Module);
-      mkdirSync(outdir, { recursive: true });
-      writeFileSync(join(outdir, basename(entry, extname(entry)) + ASSET_SUFFIX), Buffer.from(wasm, "base64"));
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, Buffer.from(wasm, "base64"));
     });
   },
 };
@@ -93,9 +109,8 @@ const SWAGGER_UI_FOLDER_SUFFIX = ".swagger-ui";
 
 /**
  * Swagger UI's files (1.9 MB, the script 1.7 MB of it) in a folder beside the bundle that serves
- * them, read at their first request, instead of string literals that V8 would scan at every cold
- * start. The folder is named after its bundle (`docs.swagger-ui/` beside `docs.mjs`), so that
- * serverless-esbuild zips it with that function alone, as it does with the query compiler.
+ * them (`docs.swagger-ui/` beside `docs.mjs`), read at their first request, instead of string
+ * literals that V8 would scan at every cold start.
  * @type {import("esbuild").Plugin}
  */
 export const swaggerUiBesideBundle = {
@@ -114,7 +129,7 @@ export const swaggerUiBesideBundle = {
       return {
         contents: `
           import { readFileSync } from "node:fs";
-          const folder = new URL(import.meta.url.replace(/\\.[cm]?js$/, ${JSON.stringify(`${SWAGGER_UI_FOLDER_SUFFIX}/`)}));
+          const folder = ${besideThisBundle(`${SWAGGER_UI_FOLDER_SUFFIX}/`)};
           export const swaggerUiVersion = () => ${JSON.stringify(version)};
           const files = new Set(${JSON.stringify(SWAGGER_UI_FILES)});
           export const readSwaggerUiFile = (name) => {
@@ -126,10 +141,8 @@ export const swaggerUiBesideBundle = {
       };
     });
     build.onEnd((result) => {
-      const { outdir, entryPoints } = build.initialOptions;
-      if (!distFolder || result.errors.length > 0 || !outdir || !Array.isArray(entryPoints)) return;
-      const entry = String(entryPoints[0]);
-      const folder = join(outdir, basename(entry, extname(entry)) + SWAGGER_UI_FOLDER_SUFFIX);
+      const folder = besideBundle(build, result, SWAGGER_UI_FOLDER_SUFFIX);
+      if (!distFolder || !folder) return;
       mkdirSync(folder, { recursive: true });
       for (const file of SWAGGER_UI_FILES) copyFileSync(join(distFolder, file), join(folder, file));
     });
