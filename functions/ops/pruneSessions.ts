@@ -1,4 +1,5 @@
 import { disconnectPrisma } from "../../lib/db/client.ts";
+import { logger } from "../../lib/logger.ts";
 import { pruneForgottenLockouts } from "../../lib/sessions/lockout.ts";
 import { pruneExpiredSessions } from "../../lib/sessions/store.ts";
 
@@ -13,7 +14,7 @@ export async function handler(): Promise<{ deletedSessions: number; deletedLocko
     const now = new Date();
     const deletedSessions = await pruneExpiredSessions(now);
     const deletedLockouts = await pruneForgottenLockouts(now);
-    console.log(JSON.stringify({ level: "info", event: "sessions_pruned", deletedSessions, deletedLockouts }));
+    logger.info("Pruned expired sessions and forgotten lockouts", { event: "sessions_pruned", deletedSessions, deletedLockouts });
     return { deletedSessions, deletedLockouts };
   } finally {
     // Once an hour at most: close the pool, or `sls invoke local` waits on it forever.

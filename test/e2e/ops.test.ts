@@ -110,7 +110,8 @@ describe("ops", () => {
       [forgotten, recent],
     );
 
-    const result = printedJson<{ deletedSessions: number; deletedLockouts: number }>(await invokeLocal("pruneSessions"));
+    const invoked = await invokeLocal("pruneSessions");
+    const result = printedJson<{ deletedSessions: number; deletedLockouts: number }>(invoked);
 
     expect(result.deletedSessions).toBeGreaterThanOrEqual(1);
     expect(result.deletedLockouts).toBeGreaterThanOrEqual(1);
@@ -118,6 +119,9 @@ describe("ops", () => {
     expect((await refresh(live.session.refreshToken)).status).toBe(200);
     expect(await query("SELECT username FROM password_lockouts WHERE username = ?", [forgotten])).toEqual([]);
     expect(await query("SELECT username FROM password_lockouts WHERE username = ?", [recent])).toEqual([{ username: recent }]);
+    // Through the functions' one logger: a JSON line with its level and service, like every other.
+    const logLine = invoked.stdout.split("\n").find((line) => line.includes('"sessions_pruned"'));
+    expect(JSON.parse(logLine ?? "{}")).toMatchObject({ level: "INFO", service: "auth-api", event: "sessions_pruned", deletedSessions: result.deletedSessions });
   }, 180_000);
 
   it("`npm run db:migrate -- --create-database` creates a missing database and migrates it", async () => {
