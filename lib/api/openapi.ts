@@ -203,10 +203,14 @@ function requestBody(route: RouteDescription): JsonObject | undefined {
   return { required: true, content };
 }
 
-/** Bearer required (the authorizer), optional (read when sent), or none: OpenAPI's `{}` is "no security". */
+/**
+ * Bearer required (the authorizer), optional (read when sent), or none: OpenAPI's `{}` is "no
+ * security". Optional lists the token first: Postman's importer takes the first requirement, and
+ * signup with roles and signout with `all` need the token (an empty one sends no header).
+ */
 function security(route: RouteDescription): Json[] {
   if (route.caller === "authorizer") return [{ bearerAuth: [] }];
-  if (route.caller === "optional-bearer" || route.optionalBearer) return [{}, { bearerAuth: [] }];
+  if (route.caller === "optional-bearer" || route.optionalBearer) return [{ bearerAuth: [] }, {}];
   return [];
 }
 

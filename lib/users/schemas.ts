@@ -43,6 +43,13 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 /** The form of every cursor the list gives out: it is checked before it is decoded. */
 export const CURSOR_PATTERN = "^[A-Za-z0-9_-]{1,32}$";
+/**
+ * The cursor before the first user (`u:0`, base64url; lib/users/listing.ts decodes it), which is
+ * what no cursor means: the description states it as the default, so that a client that sends the
+ * default gets the first page, not a 400 (Postman's importer sends every query parameter, and
+ * fakes a value matching the pattern for one without a default).
+ */
+export const START_CURSOR = "dTow";
 
 const LIMIT_RULE = `must be a whole number from 1 to ${MAX_PAGE_SIZE}`;
 const CURSOR_RULE = "is not a cursor this API gave out";
@@ -55,8 +62,8 @@ export const listQueryParameters = {
     refusal: { summary: `\`limit\` is not a whole number from 1 to ${MAX_PAGE_SIZE}`, message: `Limit ${LIMIT_RULE}`, errors: [{ field: "limit", message: LIMIT_RULE }] },
   },
   cursor: {
-    description: "Where the page starts: the `nextCursor` of the previous page. Without it, the first page.",
-    schema: { type: "string", pattern: CURSOR_PATTERN },
+    description: "Where the page starts: the `nextCursor` of the previous page. Without it (the same as its default), the first page.",
+    schema: { type: "string", pattern: CURSOR_PATTERN, default: START_CURSOR },
     refusal: { summary: "`cursor` is not one this API gave out", message: `Cursor ${CURSOR_RULE}`, errors: [{ field: "cursor", message: CURSOR_RULE }] },
   },
 } as const;

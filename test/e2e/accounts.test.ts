@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { START_CURSOR } from "../../lib/users/schemas.ts";
 import { grantRoleInDatabase, query } from "../support/db-query.ts";
 import { call, newAccount, refresh, refreshed, signedUp, signIn, signUp, type Session } from "../support/http.ts";
 
@@ -240,6 +241,13 @@ describe("listing users", () => {
       search = `?limit=100&cursor=${next.nextCursor}`;
     }
     expect(found?.roles).toEqual(["ROLE_USER", "ROLE_MODERATOR", "ROLE_ADMIN"]);
+  });
+
+  it("answers the first page for the cursor's described default, as for no cursor", async () => {
+    const first = await listUsers("?limit=3", admin.accessToken);
+    const fromDefault = await listUsers(`?limit=3&cursor=${START_CURSOR}`, admin.accessToken);
+    expect(fromDefault.status).toBe(200);
+    expect(fromDefault.json()).toEqual(first.json());
   });
 
   it.each([

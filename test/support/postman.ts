@@ -8,19 +8,29 @@ export interface PostmanRequest {
   method: string;
   /** The URL's path as Postman shows it: path parameters as `:name`, without the server's base. */
   path: string;
+  /** Postman's auth type for the request: "bearer", "noauth", or "inherit" when it sets none. */
+  auth: string;
+  /** The query parameters Postman sends, as `name=value`. */
+  query: string[];
 }
 
 interface CollectionItem {
   name?: string;
   item?: CollectionItem[];
-  request?: { method?: string; url?: { path?: string[] } };
+  request?: {
+    method?: string;
+    url?: { path?: string[]; query?: { key: string; value: string; disabled?: boolean }[] };
+    auth?: { type: string };
+  };
 }
 
 function requestsIn(items: CollectionItem[]): PostmanRequest[] {
   return items.flatMap((item) => {
     if (item.item) return requestsIn(item.item);
     if (!item.request) return [];
-    return [{ name: item.name ?? "", method: item.request.method ?? "", path: `/${(item.request.url?.path ?? []).join("/")}` }];
+    const { method = "", url, auth } = item.request;
+    const query = (url?.query ?? []).filter(({ disabled }) => !disabled).map(({ key, value }) => `${key}=${value}`);
+    return [{ name: item.name ?? "", method, path: `/${(url?.path ?? []).join("/")}`, auth: auth?.type ?? "inherit", query }];
   });
 }
 

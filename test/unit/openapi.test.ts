@@ -40,8 +40,8 @@ describe("the OpenAPI description", () => {
     const operations = openApiDocument().paths;
 
     expect(operations["/api/auth/me"]?.get?.security).toEqual([{ bearerAuth: [] }]);
-    expect(operations["/api/auth/signup"]?.post?.security).toEqual([{}, { bearerAuth: [] }]);
-    expect(operations["/api/auth/signout"]?.post?.security).toEqual([{}, { bearerAuth: [] }]);
+    expect(operations["/api/auth/signup"]?.post?.security).toEqual([{ bearerAuth: [] }, {}]);
+    expect(operations["/api/auth/signout"]?.post?.security).toEqual([{ bearerAuth: [] }, {}]);
     expect(operations["/api/auth/signin"]?.post?.security).toEqual([]);
   });
 

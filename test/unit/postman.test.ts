@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { postmanCollection } from "../support/postman.ts";
+import { openApiDocument } from "../../lib/api/openapi.ts";
+import { ROUTES } from "../../lib/api/routes.ts";
+import { START_CURSOR } from "../../lib/users/schemas.ts";
+import { postmanCollection, type PostmanRequest } from "../support/postman.ts";
 import { fixtureDocument } from "./openapi-fixture.ts";
 
 describe("postmanCollection", () => {
@@ -15,6 +18,30 @@ describe("postmanCollection", () => {
     ]);
   });
 
+  it("refuses what is not OpenAPI", async () => {
+    await expect(postmanCollection({ hello: "world" })).rejects.toThrow(/did not convert/);
+  });
+});
+
+describe("the API's description imported into Postman", () => {
+  const requests = postmanCollection(openApiDocument());
+  const requestOf = async (operationPath: string, method: string): Promise<PostmanRequest | undefined> =>
+    (await requests).find((request) => request.method === method.toUpperCase() && request.path === operationPath.replace(/\{(\w+)\}/g, ":$1"));
+
+  // Signup with roles and signout with `all` need the token, so the import must carry it there too.
+  it.each(ROUTES.filter((route) => route.caller !== undefined || "optionalBearer" in route).map((route) => [route.operationId, route] as const))(
+    "gives %s the Bearer token {{bearerToken}}",
+    async (_operationId, route) => {
+      expect((await requestOf(route.path, route.method))?.auth).toBe("bearer");
+    },
+  );
+
+  it("sends the list cursor's described default, not a made-up one the list would refuse", async () => {
+    expect((await requestOf("/api/admin/users", "get"))?.query).toEqual(["limit=20", `cursor=${START_CURSOR}`]);
+  });
+});
+
+describe("postmanCollection's refusals", () => {
   it("refuses what is not OpenAPI", async () => {
     await expect(postmanCollection({ hello: "world" })).rejects.toThrow(/did not convert/);
   });
