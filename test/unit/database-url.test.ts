@@ -19,7 +19,7 @@ const { default: ConnectionOptions } = (await import("mariadb/lib/config/connect
   default: { parse(url: string): DriverOptions };
 };
 
-const POOL = { connectionLimit: 1, connectTimeoutMs: 1_000, acquireTimeoutMs: 2_500, socketTimeoutMs: 1_500 };
+const POOL = { connectionLimit: 1, connectTimeoutMs: 1_000, acquireTimeoutMs: 2_000, socketTimeoutMs: 1_500 };
 const PASSWORD = "s3cret-Pa55word";
 
 /** Everything a log line could show of an error: message, stack and own properties. */
@@ -41,7 +41,7 @@ describe("driverPoolUrl", () => {
       connectionLimit: "1",
       allowPublicKeyRetrieval: "true",
       connectTimeout: "1000",
-      acquireTimeout: "2500",
+      acquireTimeout: "2000",
       socketTimeout: "1500",
       prepareCacheLength: "0",
     });
