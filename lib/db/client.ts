@@ -49,7 +49,10 @@ async function connect(url: string): Promise<Connected> {
     await pool.end();
     throw error;
   }
-  return { pool, prisma: new PrismaClient({ adapter: new PrismaMariaDb(pool) }) };
+  // Prisma gives up on starting a transaction after maxWait (2 s by default) with an error of its
+  // own (P2028) that says nothing of the cause: it waits longer than the pool, whose error names it.
+  const transactionOptions = { maxWait: POOL.acquireTimeoutMs + 1_000 };
+  return { pool, prisma: new PrismaClient({ adapter: new PrismaMariaDb(pool), transactionOptions }) };
 }
 
 /**
