@@ -21,6 +21,16 @@ import { databaseUnavailable } from "./unavailable.ts";
 // a request after a pause opens a new one instead of pinging the old (`npm run bench:faults`).
 const POOL: PoolSettings = { connectionLimit: 1, connectTimeoutMs: 1_000, acquireTimeoutMs: 2_000, socketTimeoutMs: 1_500 };
 
+let socketTimeoutMs = POOL.socketTimeoutMs;
+
+/**
+ * For an ops function whose statements may rightly take longer than a route's (pruneSessions
+ * deletes in bulk): how long a connection in use may stay silent. Call it before the first query.
+ */
+export function allowLongStatements(timeoutMs: number): void {
+  socketTimeoutMs = timeoutMs;
+}
+
 interface Connected {
   prisma: PrismaClient;
   pool: Pool;
@@ -29,7 +39,7 @@ interface Connected {
 let connected: Promise<Connected> | undefined;
 
 function createDriverPool(url: string): Pool {
-  const poolUrl = driverPoolUrl(url, POOL);
+  const poolUrl = driverPoolUrl(url, { ...POOL, socketTimeoutMs });
   try {
     return createPool(poolUrl);
   } catch {

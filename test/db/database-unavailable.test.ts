@@ -1,15 +1,20 @@
 import { assertAnswerConforms } from "../support/lambda-contract.ts";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { randomBytes } from "node:crypto";
+import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import mysql from "mysql2/promise";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { hashPassword } from "../../lib/auth/passwords.ts";
 import { parseDatabaseUrl } from "../../lib/db/database-url.ts";
+import { applyMigrations } from "../../lib/db/migrations.ts";
 import { databaseUnavailable } from "../../lib/db/unavailable.ts";
+import { createTestDatabase } from "../support/database.ts";
 import { closeContainers, newContainerWith } from "../support/containers.ts";
-import { grantRoleInDatabase, query } from "../support/db-query.ts";
+import { grantRoleInDatabase, query, queryAt } from "../support/db-query.ts";
 import { newAccount } from "../support/http.ts";
 import { httpEvent, lambdaContext } from "../support/lambda-events.ts";
+import { waitForLockWaits } from "../support/lock-waits.ts";
 import { startTcpProxy, urlThroughProxy, type TcpProxy } from "../support/tcp-proxy.ts";
 
 // Signin, a real use case, with the database away, refusing the login or never answering: it
@@ -403,5 +408,37 @@ describe("the database routes when the database goes silent", () => {
     await sleep(2_000);
     // Act, Assess: a normal answer, not a 503.
     expect(await signsIn(container)).toBe(user.username);
+  });
+});
+
+describe("a statement that rightly takes longer than a route's bound", () => {
+  it("pruneSessions' DELETE, held 2 s by a lock, completes: the ops function allows long statements", async () => {
+    // Prepare: a database of its own (the prune deletes every expired row, and would wait on
+    // this lock too, in other test files), with one expired session whose row another
+    // connection holds locked.
+    const database = await createTestDatabase();
+    const locker = await mysql.createConnection(parseDatabaseUrl(database.url));
+    try {
+      await applyMigrations({ databaseUrl: database.url, migrationsDir: resolve("prisma/migrations") });
+      await queryAt(database.url, "INSERT INTO users (username, email, password_hash, updated_at) VALUES ('pruned', 'pruned@example.com', 'x', NOW(3))");
+      await queryAt(
+        database.url,
+        "INSERT INTO sessions (id, user_id, token_hash, expires_at) SELECT REPEAT('a', 32), id, REPEAT('b', 64), NOW(3) - INTERVAL 1 DAY FROM users",
+      );
+      process.env.DATABASE_URL = database.url;
+      const { handler } = await newContainerWith(() => import("../../functions/ops/pruneSessions.ts"));
+      await locker.query("BEGIN");
+      await locker.query("SELECT * FROM sessions FOR UPDATE");
+      // Act: the prune waits on the lock, past the routes' 1.5 s, until it is released after 2 s.
+      const pruned = handler();
+      await waitForLockWaits(locker, 1);
+      await sleep(1_000);
+      await locker.query("COMMIT");
+      // Assess
+      expect(await pruned).toEqual({ deletedSessions: 1, deletedLockouts: 0 });
+    } finally {
+      await locker.end();
+      await database.drop();
+    }
   });
 });
