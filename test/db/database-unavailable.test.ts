@@ -317,8 +317,9 @@ describe("the database routes when the database goes silent", () => {
     const signedIn = await call(handlers.signin, httpEvent({ path: "/api/auth/signin", body: admin }));
     const { refreshToken, accessToken } = JSON.parse(signedIn.body) as { refreshToken: string; accessToken: string };
     const authorizer = { userId: row!.id, username: admin.username, roles: "user,admin" };
-    // Every route that reads the database, in the order met; `me` first, whose query the silent
-    // database receives but never answers: nothing is left half done for the others.
+    // The routes the issue saw hang, and signup (a transaction), in the order met; `me` first,
+    // whose query the silent database receives but never answers: a read, so nothing is left half
+    // done for the others. The rest of the database routes share the same pool and chain.
     const routes: [string, unknown, () => APIGatewayProxyEvent][] = [
       ["GET /api/auth/me", handlers.me, () => httpEvent({ path: "/api/auth/me", authorizer })],
       ["POST /api/auth/signin", handlers.signin, () => httpEvent({ path: "/api/auth/signin", body: admin })],
