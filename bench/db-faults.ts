@@ -1,6 +1,7 @@
 // What signin meets when the database is away or refuses the login, and how long it waits for
-// it: as a container's first request (cold) and under a client already connected (warm); then
-// how soon the first request after the database's return succeeds, on the same module instance.
+// it: as a container's first request (cold) and under a client already connected (warm), its
+// connection idle or busy (a request every 100 ms) when the database goes silent; then how soon
+// the first request after the database's return succeeds, on the same module instance.
 //   npm run bench:faults
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
@@ -62,11 +63,13 @@ try {
   const { resetConfig } = await import("../lib/config.ts");
   const { UnauthorizedError } = await import("../lib/errors.ts");
 
+  let calls = 0;
   /** One signin for a user that does not exist: a 401 means the database answered. */
   async function timedSignin(): Promise<{ ms: number; outcome: string; named: string }> {
     const started = performance.now();
     try {
-      await signIn({ username: "nobody_here", password: "a-password" });
+      // A name of its own each time: the lockout would answer a name tried five times with a 429.
+      await signIn({ username: `nobody_here_${++calls}`, password: "a-password" });
       return { ms: performance.now() - started, outcome: "answered", named: "" };
     } catch (error) {
       const ms = performance.now() - started;
@@ -124,9 +127,25 @@ try {
   await proxy.holdSilently();
   // Past the 500 ms after which the pool pings a connection before lending it out.
   await new Promise((done) => setTimeout(done, 600));
-  report("warm: stops answering, connection still open", await timedSignin());
+  report("warm, idle (600 ms): stops answering, connection still open", await timedSignin());
   await proxy.forward();
   report("warm: the next one, answering again", await timedSignin());
+  // Past the socket timeout (1.5 s, lib/db/client.ts), which closed the idle connection: the
+  // request opens a new one, as a Lambda container's does after a pause between requests.
+  await new Promise((done) => setTimeout(done, 2_000));
+  report("warm: after 2 s idle (the socket timeout closed the connection)", await timedSignin());
+  report("  the next one, on that connection", await timedSignin());
+  // Busy: a request every 100 ms, so the pool lends the connection without pinging it; the
+  // database receives the next query and never answers it.
+  for (let call = 0; call < 10; call++) {
+    await timedSignin();
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  proxy.silenceAfterNextRequest();
+  report("warm, busy (a request every 100 ms): goes silent mid-query", await timedSignin());
+  report("  the next one, still silent", await timedSignin());
+  await proxy.forward();
+  report("  the next one, answering again", await timedSignin());
   await disconnectPrisma();
 
   console.log("| case | time to answer | what arrived | databaseUnavailable() |\n|---|---|---|---|");

@@ -9,8 +9,27 @@ import { databaseUnavailable } from "./unavailable.ts";
 
 // One connection: a container serves one request at a time. The timeouts give up on a database
 // that is away or refuses the login well inside the function's 10 s timeout, so the caller gets
-// an answer (503) instead of a gateway timeout; the driver's defaults wait 10 s.
-const POOL: PoolSettings = { connectionLimit: 1, connectTimeoutMs: 1_000, acquireTimeoutMs: 2_500 };
+// an answer (503) instead of a gateway timeout; the driver's defaults wait 10 s. A silent database
+// costs a lent connection's ping (250 ms) on top of acquireTimeout: 2 s keeps that inside 3 s.
+// The socket timeout covers a database that goes silent on a connection in use: the pool pings
+// only a connection idle for over 500 ms before lending it, so under steady traffic a query would
+// otherwise wait forever. The driver then destroys the connection (nothing late can arrive) and
+// getPrisma starts a fresh pool. MariaDB's queryTimeout is no help here: it is the server's own
+// limit (max_statement_time), unknown to MySQL, and a silent network never delivers its error.
+// 1.5 s is a thousand times what the routes' indexed one-row queries take, and leaves a request
+// that meets the silence after bcrypt within 3 s. It also closes a connection idle that long, so
+// a request after a pause opens a new one instead of pinging the old (`npm run bench:faults`).
+const POOL: PoolSettings = { connectionLimit: 1, connectTimeoutMs: 1_000, acquireTimeoutMs: 2_000, socketTimeoutMs: 1_500 };
+
+let socketTimeoutMs = POOL.socketTimeoutMs;
+
+/**
+ * For an ops function whose statements may rightly take longer than a route's (pruneSessions
+ * deletes in bulk): how long a connection in use may stay silent. Call it before the first query.
+ */
+export function allowLongStatements(timeoutMs: number): void {
+  socketTimeoutMs = timeoutMs;
+}
 
 interface Connected {
   prisma: PrismaClient;
@@ -20,7 +39,7 @@ interface Connected {
 let connected: Promise<Connected> | undefined;
 
 function createDriverPool(url: string): Pool {
-  const poolUrl = driverPoolUrl(url, POOL);
+  const poolUrl = driverPoolUrl(url, { ...POOL, socketTimeoutMs });
   try {
     return createPool(poolUrl);
   } catch {
@@ -40,7 +59,10 @@ async function connect(url: string): Promise<Connected> {
     await pool.end();
     throw error;
   }
-  return { pool, prisma: new PrismaClient({ adapter: new PrismaMariaDb(pool) }) };
+  // Prisma gives up on starting a transaction after maxWait (2 s by default) with an error of its
+  // own (P2028) that says nothing of the cause: it waits longer than the pool, whose error names it.
+  const transactionOptions = { maxWait: POOL.acquireTimeoutMs + 1_000 };
+  return { pool, prisma: new PrismaClient({ adapter: new PrismaMariaDb(pool), transactionOptions }) };
 }
 
 /**

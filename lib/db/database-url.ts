@@ -45,11 +45,13 @@ export interface PoolSettings {
   connectTimeoutMs: number;
   /** How long a query waits for a connection; failed attempts are retried within it. */
   acquireTimeoutMs: number;
+  /** Silence on an open connection, busy or idle, after which the driver destroys it. */
+  socketTimeoutMs: number;
 }
 
 /**
  * DATABASE_URL as the mariadb driver's pool reads it, with these pool settings: the URL's own
- * connectTimeout or acquireTimeout win (an operator may need longer ones), the connection limit
+ * connectTimeout, acquireTimeout or socketTimeout win (an operator may need longer ones), the connection limit
  * does not. As @prisma/adapter-mariadb does for a pool it makes itself: the `mariadb:` scheme
  * (the driver reads no other), a bracket-free IPv6 host and no prepared-statement cache.
  */
@@ -61,6 +63,7 @@ export function driverPoolUrl(url: string, settings: PoolSettings): string {
   options.set("connectionLimit", String(settings.connectionLimit));
   if (!options.has("connectTimeout")) options.set("connectTimeout", String(settings.connectTimeoutMs));
   if (!options.has("acquireTimeout")) options.set("acquireTimeout", String(settings.acquireTimeoutMs));
+  if (!options.has("socketTimeout")) options.set("socketTimeout", String(settings.socketTimeoutMs));
   if (!options.has("prepareCacheLength")) options.set("prepareCacheLength", "0");
   return parsed.toString();
 }

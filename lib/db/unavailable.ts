@@ -47,6 +47,8 @@ const SERVER_ERRORS = new Map<number, { cause: UnavailableCause; code: string }>
   [1226, { cause: "too many connections", code: "ER_USER_LIMIT_REACHED" }],
   [45009, { cause: "connection lost", code: "ER_SOCKET_UNEXPECTED_CLOSE" }],
   [45012, { cause: "timeout", code: "ER_CONNECTION_TIMEOUT" }],
+  // A connection that went silent past socketTimeout, in the middle of a query (lib/db/client.ts).
+  [45026, { cause: "timeout", code: "ER_SOCKET_TIMEOUT" }],
   // The pool's "no connection in acquireTimeout": its cause, when it has one, says more.
   [45028, { cause: "timeout", code: "ER_GET_CONNECTION_TIMEOUT" }],
 ]);

@@ -16,7 +16,7 @@ import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.ts";
 const RUN_URL = inject("databaseUrl");
 const RUN = parseDatabaseUrl(RUN_URL);
 const ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:auth-api/test/database-url-AbCdEf";
-/** The pool gives up after 2.5 s (lib/db/client.ts); the function's timeout is 10 s. */
+/** The pool gives up after 2 s (lib/db/client.ts); the function's timeout is 10 s. */
 const BUDGET_MS = 3_500;
 const USER = `rotation_${randomBytes(4).toString("hex")}`;
 
@@ -88,7 +88,7 @@ describe("a rotated database password", () => {
     const user = await currentUser(getPrisma);
     const ms = performance.now() - started;
     // Assess: refused with the cached password, then connected with the one read past the cache,
-    // in one pool timeout (2.5 s) and a moment.
+    // in one pool timeout (2 s) and a moment.
     expect(user).toBe(`${USER}@%`);
     expect(getSecretValueCalls()).toHaveLength(2);
     expect(ms).toBeLessThan(BUDGET_MS);

@@ -6,7 +6,7 @@ import { applyMigrations } from "../../lib/db/migrations.ts";
 import { closeContainers, newContainerWith } from "../support/containers.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { queryAt } from "../support/db-query.ts";
-import { waitForLockWaits } from "../support/lock-waits.ts";
+import { urlForLockWaits, waitForLockWaits } from "../support/lock-waits.ts";
 import { httpEvent, lambdaContext } from "../support/lambda-events.ts";
 
 // "The last admin" is about the whole users table, so this file has a database of its own. Each
@@ -58,7 +58,7 @@ let b: Container;
 beforeAll(async () => {
   database = await createTestDatabase();
   await applyMigrations({ databaseUrl: database.url, migrationsDir: resolve("prisma/migrations") });
-  process.env.DATABASE_URL = database.url;
+  process.env.DATABASE_URL = urlForLockWaits(database.url);
   a = await newContainer();
   b = await newContainer();
 });

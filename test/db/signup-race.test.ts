@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { queryAt } from "../support/db-query.ts";
 import { newAccount, type Account } from "../support/http.ts";
 import { httpEvent, lambdaContext } from "../support/lambda-events.ts";
-import { waitForLockWaits } from "../support/lock-waits.ts";
+import { urlForLockWaits, waitForLockWaits } from "../support/lock-waits.ts";
 
 // Two signups for one username or email at once, on two connections (two Lambda containers).
 // Signup checks nothing before its insert: the unique indexes alone keep a name to one account,
@@ -29,7 +29,7 @@ function newContainer(): Promise<Signup> {
 beforeAll(async () => {
   database = await createTestDatabase();
   await applyMigrations({ databaseUrl: database.url, migrationsDir: resolve("prisma/migrations") });
-  process.env.DATABASE_URL = database.url;
+  process.env.DATABASE_URL = urlForLockWaits(database.url);
   [a, b] = [await newContainer(), await newContainer()];
 });
 

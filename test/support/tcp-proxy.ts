@@ -2,7 +2,8 @@ import { connect, createServer, type Server, type Socket } from "node:net";
 
 // A TCP proxy on a port of its own in front of the database server, to take the database away
 // and bring it back while a loaded Prisma client goes on using the same address: closed, the
-// port refuses connections; silent, it accepts them and never says a word (a hung server).
+// port refuses connections; silent, it accepts them and never says a word (a hung server or a
+// network that drops everything).
 
 export interface TcpProxy {
   readonly port: number;
@@ -12,6 +13,11 @@ export interface TcpProxy {
   holdSilently(): Promise<void>;
   /** Cut the connection that sends the next packet, once, while it waits for the answer. */
   cutOnNextRequest(): void;
+  /**
+   * Pass the next packet a client sends on to the server, then go silent: its answer and every
+   * byte after it are dropped. A database that stops answering in the middle of a query.
+   */
+  silenceAfterNextRequest(): void;
   /** Cut every connection and stop listening: the port refuses. */
   close(): Promise<void>;
 }
@@ -22,6 +28,7 @@ export async function startTcpProxy(target: { host: string; port: number }, mode
   const sockets = new Set<Socket>();
   let current: Mode = mode;
   let cutNextRequest = false;
+  let silenceAfterNextRequest = false;
   const track = (socket: Socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
@@ -40,6 +47,10 @@ export async function startTcpProxy(target: { host: string; port: number }, mode
         client.destroy();
       } else if (current === "forward") {
         upstream.write(packet);
+        if (silenceAfterNextRequest) {
+          silenceAfterNextRequest = false;
+          current = "silent";
+        }
       }
     });
     upstream.on("data", (packet: Buffer) => {
@@ -76,6 +87,7 @@ export async function startTcpProxy(target: { host: string; port: number }, mode
     forward: () => listen("forward"),
     holdSilently: () => listen("silent"),
     cutOnNextRequest: () => (cutNextRequest = true),
+    silenceAfterNextRequest: () => (silenceAfterNextRequest = true),
     async close() {
       if (!server.listening) return;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

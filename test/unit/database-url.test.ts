@@ -19,7 +19,7 @@ const { default: ConnectionOptions } = (await import("mariadb/lib/config/connect
   default: { parse(url: string): DriverOptions };
 };
 
-const POOL = { connectionLimit: 1, connectTimeoutMs: 1_000, acquireTimeoutMs: 2_500 };
+const POOL = { connectionLimit: 1, connectTimeoutMs: 1_000, acquireTimeoutMs: 2_000, socketTimeoutMs: 1_500 };
 const PASSWORD = "s3cret-Pa55word";
 
 /** Everything a log line could show of an error: message, stack and own properties. */
@@ -41,14 +41,16 @@ describe("driverPoolUrl", () => {
       connectionLimit: "1",
       allowPublicKeyRetrieval: "true",
       connectTimeout: "1000",
-      acquireTimeout: "2500",
+      acquireTimeout: "2000",
+      socketTimeout: "1500",
       prepareCacheLength: "0",
     });
   });
 
   it("keeps timeouts the URL sets itself", () => {
-    const url = new URL(driverPoolUrl("mysql://root@127.0.0.1/auth_api?acquireTimeout=8000&connectTimeout=3000", POOL));
-    expect([url.searchParams.get("acquireTimeout"), url.searchParams.get("connectTimeout")]).toEqual(["8000", "3000"]);
+    const url = new URL(driverPoolUrl("mysql://root@127.0.0.1/auth_api?acquireTimeout=8000&connectTimeout=3000&socketTimeout=20000", POOL));
+    const { searchParams } = url;
+    expect(["acquireTimeout", "connectTimeout", "socketTimeout"].map((name) => searchParams.get(name))).toEqual(["8000", "3000", "20000"]);
   });
 
   it("writes an IPv6 host without brackets, as the driver reads it", () => {
