@@ -37,6 +37,11 @@ describe("boards", () => {
     expect(answer.headers?.["Content-Type"]).toMatch(/^application\/json/);
   });
 
+  it.each(["0", "-1"])("refuses user id %s in the authorizer context with 401: no user has it", async (userId) => {
+    const answer = await userBoard(httpEvent({ authorizer: { userId, username: "u", roles: "user" } }), lambdaContext());
+    expect(answer.statusCode).toBe(401);
+  });
+
   it("does not take a look-alike role name for the real one", async () => {
     const answer = await adminBoard(asCaller("administrator,ADMIN, admin"), lambdaContext());
     expect(answer.statusCode).toBe(403);
