@@ -32,23 +32,34 @@ export function signedJws(header: Record<string, unknown>, payload: Record<strin
   return `${signingInput}.${createHmac("sha256", key).update(signingInput).digest("base64url")}`;
 }
 
+/**
+ * UTF-8 as RFC 7519 §7.2 requires, or a refusal: Buffer's decoder would put U+FFFD for bad bytes
+ * and so read a claim the signer never wrote. ignoreBOM keeps a byte order mark in the text,
+ * where JSON.parse refuses it, rather than dropping it silently.
+ */
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
 /** A base64url part holding a JSON object, or undefined: JSON.parse's own message would quote it. */
 function jsonObjectIn(part: string): Record<string, unknown> | undefined {
   try {
-    const value: unknown = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+    const value: unknown = JSON.parse(UTF8.decode(Buffer.from(part, "base64url")));
     return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** The token as a compact JWS whose header says HS256, or undefined. Its signature is not checked yet. */
+/**
+ * The token as a compact JWS whose header says HS256, or undefined. Its signature is not checked
+ * yet. A header with `crit` is refused whatever it lists (RFC 7515 §4.1.11): we understand no
+ * extension, and one we ignored could change what the signature means (b64, RFC 7797).
+ */
 export function hs256Jws(token: string): Hs256Jws | undefined {
   const parts = COMPACT_JWS.exec(token);
   if (!parts) return undefined;
   const [, headerPart = "", payloadPart = "", signature = ""] = parts;
   const header = jsonObjectIn(headerPart);
-  if (header?.alg !== JWS_ALGORITHM) return undefined;
+  if (header?.alg !== JWS_ALGORITHM || "crit" in header) return undefined;
   return { header, signingInput: `${headerPart}.${payloadPart}`, payloadPart, signature };
 }
 

@@ -6,9 +6,9 @@ import { isRoleName } from "./roles.ts";
 import type { AccessTokenClaims } from "./tokens.ts";
 
 // Checking an access token (signed in tokens.ts), the one rule for the authorizer and for the
-// routes that read an optional Bearer header. HS256 only, with the key its header's `kid` names
-// (lib/auth/key-ring.ts); then issuer, audience, exp and iat, which must be there, nbf when it is,
-// and a sub written the one way signAccessToken writes it. No jsonwebtoken here: the
+// routes that read an optional Bearer header. HS256 only, typ JWT, with the key its header's
+// `kid` names (lib/auth/key-ring.ts); then issuer, audience, exp and iat, which must be there, nbf
+// when it is, and a sub written the one way signAccessToken writes it. No jsonwebtoken here: the
 // authorizer's bundle stays small (lib/auth/jws.ts says why).
 
 /**
@@ -26,6 +26,9 @@ export const ISSUED_AT_SKEW_SECONDS = 5;
 
 const INVALID_TOKEN = "Invalid or expired token";
 
+/** The header's typ of every access token signAccessToken has issued. */
+const ACCESS_TOKEN_TYPE = "JWT";
+
 /**
  * The user id a `sub` names, only in the form signAccessToken writes: decimal digits, no sign,
  * no leading zero. Number() alone would also take " 1 ", "0x1", "1e0" or "1.0", so one user
@@ -37,12 +40,21 @@ function userIdOf(sub: unknown): number | undefined {
   return Number.isSafeInteger(userId) ? userId : undefined;
 }
 
+/**
+ * A time as signAccessToken writes it: whole seconds, from 0 to 2^53 - 1. RFC 7519 allows
+ * fractions, but none of our tokens has one; and JSON's 1e999 parses to Infinity, an exp that
+ * would never come.
+ */
+function isNumericDate(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
 /** exp and iat must be there; nbf need not, but must be a time when it is. */
 function hasValidTimes(payload: Record<string, unknown>, nowSeconds: number): boolean {
   const { exp, iat, nbf } = payload;
-  if (typeof exp !== "number" || nowSeconds >= exp) return false;
-  if (typeof iat !== "number" || iat > nowSeconds + ISSUED_AT_SKEW_SECONDS) return false;
-  return nbf === undefined || (typeof nbf === "number" && nbf <= nowSeconds);
+  if (!isNumericDate(exp) || nowSeconds >= exp) return false;
+  if (!isNumericDate(iat) || iat > nowSeconds + ISSUED_AT_SKEW_SECONDS) return false;
+  return nbf === undefined || (isNumericDate(nbf) && nbf <= nowSeconds);
 }
 
 /** Ours: our issuer, and our audience, alone or among others (RFC 7519 allows a list). */
@@ -63,7 +75,9 @@ function claimsOf(payload: Record<string, unknown>): AccessTokenClaims | undefin
 /** The claims of a valid token, or undefined for any other: every refusal is the same 401. */
 async function claimsIn(token: string): Promise<AccessTokenClaims | undefined> {
   const jws = hs256Jws(token);
-  if (!jws) return undefined;
+  // typ "JWT", as our signer has always written it (RFC 8725 §3.11): a JWT of another kind made
+  // with the same key, or a header without typ, is not one of our access tokens.
+  if (jws?.header.typ !== ACCESS_TOKEN_TYPE) return undefined;
   const { kid } = jws.header;
   // A kid that is not a string names no key: refused, not checked with the current key.
   if (kid !== undefined && typeof kid !== "string") return undefined;

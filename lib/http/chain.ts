@@ -39,6 +39,19 @@ const varyOnOriginMiddleware: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatew
   onError: ({ response }) => varyOnOrigin(response),
 };
 
+/**
+ * API Gateway's console test sends null for the headers, query, path parameters and body a request
+ * did not have. The query, path parameters and body are read as possibly null everywhere; the
+ * headers' type says they are always there, so they are made so: such a request gets the same 4xx
+ * as one without those headers, not a TypeError's 500 (test/unit/console-events.test.ts).
+ */
+const nullPartsAsEmpty: RequestReader = {
+  before: ({ event }) => {
+    event.headers ??= {};
+    event.multiValueHeaders ??= {};
+  },
+};
+
 /** Log lines name the route: `POST /api/auth/signin`. */
 const routeLogKey: RequestReader = {
   before: ({ event }) => {
@@ -52,6 +65,7 @@ export function httpChain(readers: RequestReader[] = []): HttpChain {
     // logEvent stays off whatever POWERTOOLS_LOGGER_LOG_EVENT says: events hold passwords and tokens.
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }) as middy.MiddlewareObj)
     .use(routeLogKey)
+    .use(nullPartsAsEmpty)
     .use(httpHeaderNormalizer())
     .use(securityHeaders())
     .use(varyOnOriginMiddleware)

@@ -60,6 +60,11 @@ const ROUTES = TABLE.map((route) => ({
 
 // API Gateway's throttle per method (serverless.yml, params.default): every method's default, and
 // the stricter one of the routes that check a password or make one.
+/** Each route with its title, `POST /api/auth/signin`, for %s: a $path title prints the string quoted. */
+function titled(routes: typeof ROUTES) {
+  return routes.map((route) => [`${route.method} /${route.path}`, route] as const);
+}
+
 const STAGE_THROTTLE = { rate: 100, burst: 200 };
 const CREDENTIAL_THROTTLE = { rate: 10, burst: 20 };
 const CREDENTIAL_ROUTES = ["api/auth/signin", "api/auth/signup", "api/auth/password"];
@@ -299,19 +304,19 @@ afterAll(() => {
 });
 
 describe("packaged prod stage", () => {
-  it.each(ROUTES)("$method /$path has its method on its own function", ({ path, method: httpMethod, fn }) => {
+  it.each(titled(ROUTES))("%s has its method on its own function", (_route, { path, method: httpMethod, fn }) => {
     const properties = method(path, httpMethod);
     expect(properties.Integration.Type).toBe("AWS_PROXY");
     expect(JSON.stringify(properties.Integration.Uri)).toContain(fn);
   });
 
-  it.each(ROUTES.filter((route) => route.protected))("$method /$path uses the JWT authorizer", ({ path, method: httpMethod }) => {
+  it.each(titled(ROUTES.filter((route) => route.protected)))("%s uses the JWT authorizer", (_route, { path, method: httpMethod }) => {
     const properties = method(path, httpMethod);
     expect(properties.AuthorizationType).toBe("CUSTOM");
     expect(properties.AuthorizerId).toEqual({ Ref: "AuthorizerApiGatewayAuthorizer" });
   });
 
-  it.each(ROUTES.filter((route) => !route.protected))("$method /$path has no authorizer", ({ path, method: httpMethod }) => {
+  it.each(titled(ROUTES.filter((route) => !route.protected)))("%s has no authorizer", (_route, { path, method: httpMethod }) => {
     const properties = method(path, httpMethod);
     expect(properties.AuthorizationType).toBe("NONE");
     expect(properties.AuthorizerId).toBeUndefined();
@@ -326,7 +331,7 @@ describe("packaged prod stage", () => {
     });
   });
 
-  it.each(ROUTES.filter((route) => !route.sameOriginOnly))("OPTIONS /$path answers the preflight for the stage's origin", ({ path }) => {
+  it.each(ROUTES.filter((route) => !route.sameOriginOnly).map(({ path }) => path))("OPTIONS /%s answers the preflight for the stage's origin", (path) => {
     const properties = method(path, "OPTIONS");
     expect(properties.Integration.Type).toBe("MOCK");
     const headers = properties.Integration.IntegrationResponses[0].ResponseParameters;
@@ -447,7 +452,7 @@ describe("packaged prod stage", () => {
     }
   });
 
-  it.each(ROUTES.filter((route) => route.sameOriginOnly))("has no OPTIONS method on /$path", ({ path }) => {
+  it.each(ROUTES.filter((route) => route.sameOriginOnly).map(({ path }) => path))("has no OPTIONS method on /%s", (path) => {
     expect(() => method(path, "OPTIONS")).toThrow(`no OPTIONS ${path}`);
   });
 

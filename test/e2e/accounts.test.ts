@@ -121,13 +121,13 @@ describe("role management", () => {
   });
 
   it.each([
-    ["an unknown role", { roles: ["root"] }, 400],
-    ["roles that are not a list", { roles: "admin" }, 400],
-    ["a missing roles field", {}, 400],
-  ])("refuses %s with %i", async (_case, body, status) => {
+    ["an unknown role", { roles: ["root"] }],
+    ["roles that are not a list", { roles: "admin" }],
+    ["a missing roles field", {}],
+  ])("refuses %s with 400 and the field's errors", async (_case, body) => {
     const { session } = await signedUp("bad_roles");
     const response = await call(`/api/admin/users/${session.id}/roles`, { method: "PUT", body, token: admin.accessToken });
-    expect(response.status).toBe(status);
+    expect(response.status).toBe(400);
     expect(response.json()).toHaveProperty("errors");
   });
 

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import jwt from "jsonwebtoken";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { call, newAccount, signIn, signUp, type Session } from "../support/http.ts";
@@ -17,6 +18,18 @@ function token(claims: object, options: jwt.SignOptions = {}, secret = inject("j
   });
 }
 
+/** A token signed with the stage's key whose payload is exactly these bytes, as JSON never writes them. */
+function tokenWithPayload(payload: Buffer, header: object = { alg: "HS256", typ: "JWT" }): string {
+  const signingInput = `${Buffer.from(JSON.stringify(header)).toString("base64url")}.${payload.toString("base64url")}`;
+  return `${signingInput}.${createHmac("sha256", inject("jwtSecret")).update(signingInput).digest("base64url")}`;
+}
+
+/** Valid claims for the session's user, as JSON text in which `@@` stands where the test puts its bytes. */
+function claimsText(changes: object): string {
+  const now = Math.floor(Date.now() / 1000);
+  return JSON.stringify({ username: session.username, roles: ["user"], sub: String(session.id), iss: ISSUER, aud: ISSUER, iat: now, exp: now + 60, ...changes });
+}
+
 /** Authorization headers that must not get through, built once a session exists. */
 const authorizationFor: Record<string, () => string> = {
   TOKEN: () => session.accessToken,
@@ -30,6 +43,13 @@ const authorizationFor: Record<string, () => string> = {
   BAD_ROLES: () => `Bearer ${token({ roles: "admin" })}`,
   NO_SUBJECT: () =>
     `Bearer ${jwt.sign({ username: "x", roles: ["admin"] }, inject("jwtSecret"), { issuer: ISSUER, audience: ISSUER })}`,
+  CRIT: () => `Bearer ${token({}, { header: { alg: "HS256", crit: ["exp"] } })}`,
+  OTHER_TYPE: () => `Bearer ${token({}, { header: { alg: "HS256", typ: "at+jwt" } })}`,
+  NEVER_EXPIRES: () => `Bearer ${tokenWithPayload(Buffer.from(claimsText({ exp: "@@" }).replace('"@@"', "1e999")))}`,
+  NOT_UTF8: () => {
+    const [before = "", after = ""] = claimsText({ username: "@@" }).split("@@");
+    return `Bearer ${tokenWithPayload(Buffer.concat([Buffer.from(before), Buffer.from([0xff]), Buffer.from(after)]))}`;
+  },
 };
 
 async function userBoard(authorization?: string) {
@@ -66,6 +86,10 @@ describe("JWT authorizer", () => {
     ["a token for another audience", "OTHER_AUDIENCE"],
     ["a token whose roles are not a list", "BAD_ROLES"],
     ["a token without a subject", "NO_SUBJECT"],
+    ["a correctly signed token whose header has crit", "CRIT"],
+    ["a correctly signed token of another typ", "OTHER_TYPE"],
+    ["a correctly signed token whose exp is 1e999 (Infinity)", "NEVER_EXPIRES"],
+    ["a correctly signed token whose payload is not UTF-8", "NOT_UTF8"],
   ])("answers %s with a JSON 401", async (_case, kind) => {
     const response = await userBoard(kind === undefined ? undefined : (authorizationFor[kind]?.() ?? kind));
     expect(response.status).toBe(401);

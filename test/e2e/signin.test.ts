@@ -99,11 +99,11 @@ describe("signin", () => {
   });
 
   it.each([
-    ["no body", undefined, 415],
-    ["an empty object", {}, 400],
-    ["a missing password", { username: "someone" }, 400],
-    ["a number for a username", { username: 42, password: "whatever1" }, 400],
-  ])("answers %s with a JSON %i", async (_case, body, status) => {
+    ["no body", 415, undefined],
+    ["an empty object", 400, {}],
+    ["a missing password", 400, { username: "someone" }],
+    ["a number for a username", 400, { username: 42, password: "whatever1" }],
+  ])("answers %s with a JSON %i", async (_case, status, body) => {
     const response = await call("/api/auth/signin", { method: "POST", body });
     expect(response.status).toBe(status);
     expect(response.json()).toHaveProperty("message");

@@ -27,10 +27,21 @@ function forge(header: object, payload: object, sign: Signer = hmac("sha256")): 
   return forgeText(JSON.stringify(header), JSON.stringify(payload), sign);
 }
 
-/** A token whose header and payload are these texts, JSON or not. */
-function forgeText(header: string, payload: string, sign: Signer = hmac("sha256")): string {
+/** A token whose header and payload are these texts (or bytes), JSON or not. */
+function forgeText(header: string | Buffer, payload: string | Buffer, sign: Signer = hmac("sha256")): string {
   const signingInput = `${Buffer.from(header).toString("base64url")}.${Buffer.from(payload).toString("base64url")}`;
   return `${signingInput}.${sign(signingInput)}`;
+}
+
+/** The JSON text of `value` with `bytes` put where the text says `@@`: bytes that are not UTF-8. */
+function jsonWithBytes(value: object, bytes: number[]): Buffer {
+  const [before = "", after = ""] = JSON.stringify(value).split("@@");
+  return Buffer.concat([Buffer.from(before), Buffer.from(bytes), Buffer.from(after)]);
+}
+
+/** The claims' JSON text with one time claim's value written as `literal` (JSON.stringify cannot write 1e999). */
+function claimsTextWith(name: string, literal: string): string {
+  return JSON.stringify(claims({ [name]: "@@" })).replace('"@@"', literal);
 }
 
 function claims(changes: Record<string, unknown> = {}): Record<string, unknown> {
@@ -131,8 +142,46 @@ describe("verifyAccessToken", () => {
       await expectRefused(token());
     });
 
-    it("accepts a header without typ, which no rule asks for", async () => {
-      expect(await verifyAccessToken(forge({ alg: "HS256" }, claims()))).toEqual(MONA);
+    // RFC 7515 §4.1.11: a recipient that does not understand an extension crit names must refuse
+    // the token. We understand none, so any crit is refused, even an empty list (which the RFC forbids).
+    it.each([
+      ["crit naming an extension it carries", { ...HS256, crit: ["exp"], exp: NOW + 60 }],
+      ["crit naming b64 (RFC 7797)", { ...HS256, crit: ["b64"], b64: false }],
+      ["an empty crit list", { ...HS256, crit: [] }],
+      ["crit that is not a list", { ...HS256, crit: "exp" }],
+    ])("refuses a correctly signed token whose header has %s", async (_case, header) => {
+      await expectRefused(forge(header, claims()));
+    });
+
+    // RFC 8725 §3.11: explicit typing keeps another kind of JWT signed with the same key from
+    // passing as an access token. Our signer has always written typ "JWT" (jsonwebtoken did too,
+    // before lib/auth/jws.ts), so every token ever issued carries it: a missing typ is refused too.
+    it.each([
+      ["no typ", { alg: "HS256" }],
+      ['typ "at+jwt" (another kind of token)', { alg: "HS256", typ: "at+jwt" }],
+      ['typ "jwt" in lower case', { alg: "HS256", typ: "jwt" }],
+      ["typ null", { alg: "HS256", typ: null }],
+    ])("refuses a correctly signed token with %s", async (_case, header) => {
+      await expectRefused(forge(header, claims()));
+    });
+
+    // Buffer.toString("utf8") would replace the bad bytes with U+FFFD and accept a username the
+    // signer never wrote; a fatal decoder refuses the token.
+    it.each([
+      ["a byte that is never UTF-8 in a claim", [0xff]],
+      ["an overlong encoding of '/'", [0xc0, 0xaf]],
+      ["an encoded lone surrogate", [0xed, 0xa0, 0x80]],
+      ["a truncated sequence", [0xe2, 0x82]],
+    ])("refuses a correctly signed token whose payload has %s", async (_case, bytes) => {
+      await expectRefused(forgeText(JSON.stringify(HS256), jsonWithBytes(claims({ username: "mo@@na" }), bytes)));
+    });
+
+    it("refuses a correctly signed token whose header is not UTF-8", async () => {
+      await expectRefused(forgeText(jsonWithBytes({ ...HS256, note: "@@" }, [0xff]), JSON.stringify(claims())));
+    });
+
+    it("refuses a correctly signed token whose payload starts with a byte order mark", async () => {
+      await expectRefused(forgeText(JSON.stringify(HS256), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(claims()))])));
     });
   });
 
@@ -149,6 +198,22 @@ describe("verifyAccessToken", () => {
       ["not valid before a second from now", claims({ nbf: NOW + 1 })],
     ])("refuses a token %s", async (_case, payload) => {
       await expectRefused(forge(HS256, payload));
+    });
+
+    // NumericDates as our signer writes them: whole seconds from 0 to 2^53 - 1. 1e999 parses to
+    // Infinity, a token that would never expire.
+    it.each([
+      ["exp", "1e999"],
+      ["exp", "1e300"],
+      ["exp", String(NOW + 60.5)],
+      ["iat", "-1e999"],
+      ["iat", String(NOW - 0.5)],
+      ["iat", "-1"],
+      ["nbf", "-1e999"],
+      ["nbf", String(NOW - 0.5)],
+      ["nbf", "-1"],
+    ])("refuses a token whose %s is %s", async (name, literal) => {
+      await expectRefused(forgeText(JSON.stringify(HS256), claimsTextWith(name, literal)));
     });
 
     it.each([

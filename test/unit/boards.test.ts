@@ -15,16 +15,18 @@ describe("boards", () => {
     expect(answer.headers?.["Content-Type"]).toMatch(/^text\/plain/);
   });
 
+  const boards = { moderator: moderatorBoard, admin: adminBoard, user: userBoard };
+
   it.each([
-    [moderatorBoard, "moderator", 200, "Moderator Content."],
-    [moderatorBoard, "user,admin", 200, "Moderator Content."],
-    [moderatorBoard, "user", 403, JSON.stringify({ message: "Require Moderator Role!" })],
-    [adminBoard, "user,moderator", 403, JSON.stringify({ message: "Require Admin Role!" })],
-    [adminBoard, "admin", 200, "Admin Content."],
-    [userBoard, "user", 200, "User Content."],
-    [userBoard, "", 403, JSON.stringify({ message: "Require User Role!" })],
-  ])("%#: roles '%s' get %i", async (board, roles, status, body) => {
-    const answer = await board(asCaller(roles), lambdaContext());
+    ["moderator", "moderator", 200, "Moderator Content."],
+    ["moderator", "user,admin", 200, "Moderator Content."],
+    ["moderator", "user", 403, JSON.stringify({ message: "Require Moderator Role!" })],
+    ["admin", "user,moderator", 403, JSON.stringify({ message: "Require Admin Role!" })],
+    ["admin", "admin", 200, "Admin Content."],
+    ["user", "user", 200, "User Content."],
+    ["user", "", 403, JSON.stringify({ message: "Require User Role!" })],
+  ] as const)("the %s board answers roles '%s' with %i", async (board, roles, status, body) => {
+    const answer = await boards[board](asCaller(roles), lambdaContext());
     expect(answer.statusCode).toBe(status);
     expect(answer.body).toBe(body);
   });
@@ -33,6 +35,11 @@ describe("boards", () => {
     const answer = await adminBoard(asCaller(undefined), lambdaContext());
     expect(answer.statusCode).toBe(401);
     expect(answer.headers?.["Content-Type"]).toMatch(/^application\/json/);
+  });
+
+  it.each(["0", "-1"])("refuses user id %s in the authorizer context with 401: no user has it", async (userId) => {
+    const answer = await userBoard(httpEvent({ authorizer: { userId, username: "u", roles: "user" } }), lambdaContext());
+    expect(answer.statusCode).toBe(401);
   });
 
   it("does not take a look-alike role name for the real one", async () => {

@@ -33,6 +33,11 @@ describe("caller from the authorizer context", () => {
     ["no context", undefined],
     ["no user id", { username: "a", roles: "user" }],
     ["a user id that is not a positive integer", { userId: "1.5", username: "a", roles: "user" }],
+    // No user has id 0 or below (AUTO_INCREMENT starts at 1): such a context was not made by our authorizer.
+    ["user id 0 as API Gateway passes it", { userId: "0", username: "a", roles: "user" }],
+    ["user id -1 as API Gateway passes it", { userId: "-1", username: "a", roles: "user" }],
+    ["user id 0 as serverless-offline passes it", { userId: 0, username: "a", roles: "user" }],
+    ["user id -7 as serverless-offline passes it", { userId: -7, username: "a", roles: "user" }],
     ["no username", { userId: "3", roles: "user" }],
   ])("refuses %s with 401", (_case, context) => {
     expect(() => callerFromAuthorizerContext(context)).toThrow(UnauthorizedError);

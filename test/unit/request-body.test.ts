@@ -104,20 +104,20 @@ describe("malformed input is a 400 that quotes nothing of the body", () => {
 
 describe("validation messages say what is wrong in words", () => {
   it.each([
-    [{ ...valid, password: "" }, "Password must not be empty", "password"],
-    [{ ...valid, username: "" }, "Username must be at least 3 characters", "username"],
-    [{ ...valid, username: "bad name!" }, "Username may contain only letters, digits, _ . -", "username"],
-    [{ ...valid, username: "..." }, "Username must start and end with a letter or digit", "username"],
-    [{ ...valid, username: "-alice" }, "Username must start and end with a letter or digit", "username"],
-    [{ ...valid, email: "not-an-email" }, "Email must be a valid email address", "email"],
-    [{ ...valid, password: "pw\u0000anything" }, "Password must not contain control characters", "password"],
-    [{ ...valid, password: "line\nbreak-password" }, "Password must not contain control characters", "password"],
-    [{ ...valid, roles: ["root"] }, "Roles must be one of: user, moderator, admin", "roles.0"],
-    [{ ...valid, roles: "admin" }, "Roles must be an array", "roles"],
-    [{ ...valid, username: { $ne: null } }, "Username must be a string", "username"],
-    [{ email: valid.email, password: valid.password }, "Username is required", "username"],
-    [{ ...valid, role: "admin" }, "Role is not a known field", "role"],
-  ])("%s", async (body, message, field) => {
+    ["Password must not be empty", "password", { ...valid, password: "" }],
+    ["Username must be at least 3 characters", "username", { ...valid, username: "" }],
+    ["Username may contain only letters, digits, _ . -", "username", { ...valid, username: "bad name!" }],
+    ["Username must start and end with a letter or digit", "username", { ...valid, username: "..." }],
+    ["Username must start and end with a letter or digit", "username", { ...valid, username: "-alice" }],
+    ["Email must be a valid email address", "email", { ...valid, email: "not-an-email" }],
+    ["Password must not contain control characters", "password", { ...valid, password: "pw\u0000anything" }],
+    ["Password must not contain control characters", "password", { ...valid, password: "line\nbreak-password" }],
+    ["Roles must be one of: user, moderator, admin", "roles.0", { ...valid, roles: ["root"] }],
+    ["Roles must be an array", "roles", { ...valid, roles: "admin" }],
+    ["Username must be a string", "username", { ...valid, username: { $ne: null } }],
+    ["Username is required", "username", { email: valid.email, password: valid.password }],
+    ["Role is not a known field", "role", { ...valid, role: "admin" }],
+  ])("says %j of field %s in %j", async (message, field, body) => {
     const answer = await send(JSON.stringify(body));
     expect(answer.statusCode).toBe(400);
     expect(answer.json.message).toBe(message);
