@@ -8,6 +8,7 @@
 // in params.dev alone, and every other stage reads `${env:...}`, the shell only.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import process from "node:process";
 import { parseEnv } from "node:util";
 
 const LOCAL_STAGE = "dev";
