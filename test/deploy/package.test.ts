@@ -539,6 +539,10 @@ describe("packaged prod stage", () => {
     }
   });
 
+  it("gives the description no local address: it names the stage from API Gateway's event", () => {
+    expect(lambdaFunction("ApiDescriptionLambdaFunction").Environment.Variables.LOCAL_API_URL).toBe("");
+  });
+
   it("carries no secret from the packaging shell: secrets are Secrets Manager references", async () => {
     expect(templateText).not.toContain(SHELL_SECRETS.JWT_SECRET);
     expect(templateText).not.toContain("shell-db-password");

@@ -2,7 +2,6 @@ import { inject } from "vitest";
 import type { SigninAnswer as Session } from "../../lib/sessions/signin.ts";
 import type { TokenPair } from "../../lib/sessions/token-pair.ts";
 import { assertConforms, type OpenApiDocument } from "./contract.ts";
-import { asApiGatewayWouldAnswer } from "./offline-emulation.ts";
 
 // A thin client for the API under test, the way a browser front end calls it. Every answer is
 // checked against the API's OpenAPI description: one the description does not allow (status,
@@ -25,7 +24,7 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /**
    * Why this call leaves the description on purpose (a CORS preflight, a route that does not
-   * exist, an answer only serverless-offline gives): its answer is then not checked against it.
+   * exist): its answer is then not checked against it.
    */
   outsideContract?: string;
 }
@@ -61,7 +60,7 @@ export async function call(path: string, options: RequestOptions = {}): Promise<
   const doc = options.outsideContract ? undefined : await apiDescription();
   if (doc) {
     const observed = { method, path, status: response.status, contentType: response.headers.get("content-type"), body: text, headers: response.headers };
-    assertConforms(doc, asApiGatewayWouldAnswer(doc, observed));
+    assertConforms(doc, observed);
   }
   return { status: response.status, headers: response.headers, text, json: <T>() => JSON.parse(text) as T };
 }

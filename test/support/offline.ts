@@ -36,7 +36,7 @@ export async function startOffline(env: Record<string, string>, onSpawn?: (pgid:
   const [httpPort, lambdaPort] = [await freePort(), await freePort()];
   const child: ChildProcess = spawn(
     process.execPath,
-    ["node_modules/osls/bin/serverless.js", "offline", "start", "--stage", "dev", "--httpPort", String(httpPort), "--lambdaPort", String(lambdaPort)],
+    ["node_modules/osls/bin/serverless.js", "offline", "start", "--stage", "dev", "--host", "127.0.0.1", "--httpPort", String(httpPort), "--lambdaPort", String(lambdaPort)],
     { env: { ...process.env, ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
   const pid = child.pid!;

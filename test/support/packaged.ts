@@ -28,7 +28,8 @@ function removeZipScratch(pid: number | undefined): void {
   }
 }
 
-export function sls(args: string[], env: Record<string, string> = {}, cwd = process.cwd()): Promise<SlsRun> {
+/** A variable given as undefined in `env` is left out of the command's environment. */
+export function sls(args: string[], env: Record<string, string | undefined> = {}, cwd = process.cwd()): Promise<SlsRun> {
   const noCredentials = {
     AWS_ACCESS_KEY_ID: "",
     AWS_SECRET_ACCESS_KEY: "",

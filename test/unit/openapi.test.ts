@@ -70,10 +70,24 @@ describe("the OpenAPI description", () => {
   });
 });
 
+/** The event API Gateway sends for the description's route: `domainName` is the domain it served the request on. */
+function descriptionEvent(domainName: string | undefined, headers: Record<string, string> = {}, requestPath = "/prod/api/docs/openapi.json", eventPath = "/api/docs/openapi.json") {
+  const event = httpEvent({ path: eventPath, headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])) });
+  event.resource = "/api/docs/openapi.json";
+  event.requestContext.path = requestPath;
+  if (domainName !== undefined) event.requestContext.domainName = domainName;
+  return event;
+}
+
 describe("GET /api/docs/openapi.json", () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
   it("serves the committed description with this stage as its only server", async () => {
     // Prepare
-    const event = httpEvent({ path: "/api/docs/openapi.json", headers: { Host: "abc123.execute-api.eu-west-1.amazonaws.com" } });
+    const domain = "abc123.execute-api.eu-west-1.amazonaws.com";
+    const event = descriptionEvent(domain, { Host: domain });
 
     // Act
     const answer = await apiDescription(event, lambdaContext());
@@ -86,8 +100,18 @@ describe("GET /api/docs/openapi.json", () => {
     expect(served.servers).toEqual([{ url: "https://abc123.execute-api.eu-west-1.amazonaws.com/prod", description: "This stage" }]);
   });
 
-  it("keeps the committed servers when the request names no usable host", async () => {
-    const event = httpEvent({ path: "/api/docs/openapi.json", headers: { Host: "evil.example/<script>" } });
+  it("names the stage API Gateway served, not a forged Host, in the answer that caches share", async () => {
+    const event = descriptionEvent("abc123.execute-api.eu-west-1.amazonaws.com", { Host: "evil.example.com:443" });
+
+    const answer = await apiDescription(event, lambdaContext());
+
+    expect(answer.headers?.["Cache-Control"]).toBe("public, max-age=300");
+    expect(answer.body).not.toContain("evil.example.com");
+    expect((JSON.parse(answer.body) as { servers: unknown }).servers).toEqual([{ url: "https://abc123.execute-api.eu-west-1.amazonaws.com/prod", description: "This stage" }]);
+  });
+
+  it("keeps the committed servers when the event names no usable domain", async () => {
+    const event = descriptionEvent("evil.example/<script>", { Host: "abc123.execute-api.eu-west-1.amazonaws.com" });
 
     const answer = await apiDescription(event, lambdaContext());
 
@@ -100,39 +124,36 @@ describe("stageUrl", () => {
     vi.unstubAllEnvs();
   });
 
-  /** The event API Gateway sends for the description's route, as the request reached it. */
-  const at = (requestPath: string, headers: Record<string, string>, eventPath = "/api/docs/openapi.json") => {
-    const event = httpEvent({ path: eventPath, headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])) });
-    event.resource = "/api/docs/openapi.json";
-    event.requestContext.path = requestPath;
-    return stageUrl(event);
-  };
+  it.each([
+    ["API Gateway's domain, the stage first in the path", "abc.execute-api.us-east-1.amazonaws.com", "/prod/api/docs/openapi.json", "/api/docs/openapi.json", "https://abc.execute-api.us-east-1.amazonaws.com/prod"],
+    // Behind a base path mapping, API Gateway puts the base path into event.path too.
+    ["a custom domain mapped at a base path", "api.example.com", "/auth/api/docs/openapi.json", "/auth/api/docs/openapi.json", "https://api.example.com/auth"],
+    ["a custom domain mapped at its root", "api.example.com", "/api/docs/openapi.json", "/api/docs/openapi.json", "https://api.example.com"],
+  ])("reads %s", (_case, domainName, requestPath, eventPath, expected) => {
+    expect(stageUrl(descriptionEvent(domainName, { Host: domainName }, requestPath, eventPath))).toBe(expected);
+  });
 
   it.each([
-    ["API Gateway's domain, the stage first in the path", "/prod/api/docs/openapi.json", "/api/docs/openapi.json", "https://abc.execute-api.us-east-1.amazonaws.com/prod"],
-    // Behind a base path mapping, API Gateway puts the base path into event.path too.
-    ["a custom domain mapped at a base path", "/auth/api/docs/openapi.json", "/auth/api/docs/openapi.json", "https://api.example.com/auth"],
-    ["a custom domain mapped at its root", "/api/docs/openapi.json", "/api/docs/openapi.json", "https://api.example.com"],
-  ])("reads %s", (_case, requestPath, eventPath, expected) => {
-    const host = new URL(expected).host;
-    expect(at(requestPath, { Host: host }, eventPath)).toBe(expected);
+    ["Host", { Host: "evil.example.com:443" }],
+    ["X-Forwarded-Host", { "X-Forwarded-Host": "evil.example.com" }],
+    ["X-Forwarded-Proto", { "X-Forwarded-Proto": "http" }],
+  ])("takes nothing from a client's %s header", (_header, headers) => {
+    expect(stageUrl(descriptionEvent("abc.execute-api.us-east-1.amazonaws.com", headers))).toBe("https://abc.execute-api.us-east-1.amazonaws.com/prod");
   });
 
-  it("says https on API Gateway whatever X-Forwarded-Proto a client sends", () => {
-    expect(at("/prod/api/docs/openapi.json", { Host: "abc.execute-api.us-east-1.amazonaws.com", "X-Forwarded-Proto": "http" })).toBe(
-      "https://abc.execute-api.us-east-1.amazonaws.com/prod",
-    );
+  it("reads serverless-offline's address as started (LOCAL_API_URL) and the stage, whatever the Host", () => {
+    vi.stubEnv("LOCAL_API_URL", "http://127.0.0.1:3000");
+    // serverless-offline's own event: a placeholder domain, and no stage in requestContext.path.
+    const event = descriptionEvent("offlineContext_domainName", { Host: "evil.example.com:443" }, "/api/docs/openapi.json");
+    event.requestContext.stage = "dev";
+
+    expect(stageUrl(event)).toBe("http://127.0.0.1:3000/dev");
   });
 
-  it("reads serverless-offline's URL, which has the stage although requestContext.path has not", () => {
-    vi.stubEnv("IS_OFFLINE", "true");
-
-    expect(at("/api/docs/openapi.json", { Host: "127.0.0.1:3000" })).toBe("http://127.0.0.1:3000/prod");
-  });
-
-  it("gives no URL for a missing or malformed Host", () => {
-    expect(at("/prod/api/docs/openapi.json", {})).toBeUndefined();
-    expect(at("/prod/api/docs/openapi.json", { Host: "a b" })).toBeUndefined();
+  it("gives no URL for a missing or malformed domain", () => {
+    expect(stageUrl(descriptionEvent(undefined, { Host: "abc.execute-api.us-east-1.amazonaws.com" }))).toBeUndefined();
+    expect(stageUrl(descriptionEvent("a b"))).toBeUndefined();
+    expect(stageUrl(descriptionEvent("offlineContext_domainName"))).toBeUndefined();
   });
 });
 
