@@ -124,7 +124,7 @@ describe("SQL statements per request", () => {
     expect(JSON.parse(body)).toMatchObject({ message: "Username and email are already in use" });
   });
 
-  it("signup with roles: one more, the admin's roles as stored now", async () => {
+  it("signup with roles: one more, the admin rows locked in the transaction (the admin's right as stored now)", async () => {
     const headers = { Authorization: `Bearer ${admin.accessToken}` };
     const body = { ...newAccount("counts_granted"), roles: ["moderator"] };
     expect(await statementsOfCall(signup, { body, headers }, 201)).toEqual({
@@ -197,14 +197,15 @@ describe("SQL statements per request", () => {
     });
   });
 
-  it("admin, list users and end a user's sessions: the admin's roles as stored now, then the work", async () => {
+  it("admin, list users and end a user's sessions: the admin's right as stored now, then the work", async () => {
     const target = await signedIn(await signedUp("counts_target"));
     const context = { authorizer: authorizerContext(admin) };
     const listed = await statementsOfCall(list, { ...context, query: { limit: "5" } }, 200);
     const ended = await statementsOfCall(endSessions, { ...context, method: "DELETE", pathParameters: { id: String(target.id) } }, 204);
     expect(listed).toEqual({ questions: 2, select: 2 });
-    // The user's existence (a 404 otherwise), then their sessions.
-    expect(ended).toEqual({ questions: 3, select: 2, delete: 1 });
+    // In one transaction: the admin rows locked (the admin's right), the user's existence (a 404
+    // otherwise), then their sessions.
+    expect(ended).toEqual({ questions: 5, begin: 1, select: 2, delete: 1, commit: 1 });
   });
 
   it("the boards and the authorizer: none", async () => {
