@@ -249,6 +249,30 @@ describe("brute force", () => {
     expect(await lockoutRow(account.username)).toMatchObject({ failures: 5 });
     expect(await lockoutRow(unknown)).toMatchObject({ failures: 5 });
   });
+
+  /**
+   * Sends every password at once for `username`; answers each status, "429 waiting" for a 429 with
+   * a Retry-After in seconds. Bodies refused before any query first start as many signin
+   * containers, so that the burst's attempts reach the database together, within the first lock's 1 s.
+   */
+  async function burst(username: string, passwords: string[]): Promise<string[]> {
+    await Promise.all(passwords.map(() => call("/api/auth/signin", { body: {} })));
+    const responses = await Promise.all(passwords.map((password) => call("/api/auth/signin", { body: { username, password } })));
+    return responses.map(({ status, headers }) => (status === 429 && /^[1-9]\d*$/.test(headers.get("retry-after") ?? "") ? "429 waiting" : String(status)));
+  }
+
+  it("checks at most 5 of 11 passwords sent at once to a fresh user, the right one among them; the rest are 429s", async () => {
+    const { account } = await signedUp("burst_known");
+    const answers = await burst(account.username, [...Array<string>(10).fill("wrong-password"), account.password]);
+    // Every check (a 401 or the 200) was counted before bcrypt: the 5th count locked for 1 s.
+    expect(answers.filter((answer) => answer === "401" || answer === "200"), answers.join()).toHaveLength(5);
+    expect(answers.filter((answer) => answer.startsWith("429"))).toEqual(Array(6).fill("429 waiting"));
+  });
+
+  it("checks at most 5 of 11 wrong passwords sent at once for an unknown username; the rest are 429s", async () => {
+    const answers = await burst(newAccount("burst_ghost").username, Array<string>(11).fill("wrong-password"));
+    expect(answers.sort()).toEqual([...Array(5).fill("401"), ...Array(6).fill("429 waiting")]);
+  });
 });
 
 describe("headers", () => {
