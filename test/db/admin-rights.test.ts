@@ -39,7 +39,10 @@ function adminByToken(userId: number) {
 async function outcome(act: Promise<unknown>): Promise<string> {
   return act.then(
     () => "done",
-    (error: { statusCode?: number }) => String(error.statusCode ?? error),
+    (error: unknown) => {
+      if (error instanceof Error && "statusCode" in error) return String(error.statusCode);
+      throw error;
+    },
   );
 }
 
