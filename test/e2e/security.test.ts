@@ -1,9 +1,12 @@
 import jwt from "jsonwebtoken";
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
+import mysql from "mysql2/promise";
 import { describe, expect, inject, it } from "vitest";
+import { parseDatabaseUrl } from "../../lib/db/database-url.ts";
 import { countUsersLike, query } from "../support/db-query.ts";
 import { call, newAccount, signIn, signUp, signedUp, type ApiResponse } from "../support/http.ts";
+import { waitForLockWaits } from "../support/lock-waits.ts";
 import { leakedSecretKinds } from "../support/log-leaks.ts";
 
 // The API tried as an attacker would, over HTTP through serverless-offline: every input gets a
@@ -252,12 +255,20 @@ describe("brute force", () => {
 
   /**
    * Sends every password at once for `username`; answers each status, "429 waiting" for a 429 with
-   * a Retry-After in seconds. Bodies refused before any query first start as many signin
-   * containers, so that the burst's attempts reach the database together, within the first lock's 1 s.
+   * a Retry-After in seconds. A connection of the test's holds the username's lockout row,
+   * uncommitted, until every attempt waits to be counted: they are then counted back to back, all
+   * within the first lock's 1 s, however slowly serverless-offline started them.
    */
   async function burst(username: string, passwords: string[]): Promise<string[]> {
-    await Promise.all(passwords.map(() => call("/api/auth/signin", { body: {} })));
-    const responses = await Promise.all(passwords.map((password) => call("/api/auth/signin", { body: { username, password } })));
+    const holder = await mysql.createConnection(parseDatabaseUrl(inject("databaseUrl")));
+    await holder.beginTransaction();
+    await holder.query("INSERT INTO password_lockouts (username, failures, locked_until) VALUES (?, 0, UTC_TIMESTAMP(3))", [username.toLowerCase()]);
+    const pending = Promise.all(passwords.map((password) => call("/api/auth/signin", { body: { username, password } })));
+    // Or until they are all answered, if none waits (a lockout that counts after bcrypt).
+    await Promise.race([waitForLockWaits(holder, passwords.length), pending]);
+    await holder.commit();
+    await holder.end();
+    const responses = await pending;
     return responses.map(({ status, headers }) => (status === 429 && /^[1-9]\d*$/.test(headers.get("retry-after") ?? "") ? "429 waiting" : String(status)));
   }
 
