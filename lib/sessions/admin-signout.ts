@@ -1,11 +1,13 @@
 import type { Caller } from "../auth/caller.ts";
-import { requireCurrentAdmin } from "../users/admin-rights.ts";
-import { userExists, userNotFound } from "../users/repository.ts";
-import { endAllSessions } from "./store.ts";
+import { requireAdminWithin } from "../users/admin-rights.ts";
+import { userNotFound } from "../users/repository.ts";
+import { endAllSessionsAuthorized } from "./store.ts";
 
-/** An admin signs a user out everywhere: no refresh works after this; access tokens run out. */
+/**
+ * An admin signs a user out everywhere: no refresh works after this; access tokens run out. The
+ * admin right is checked under the admins' lock in the transaction that ends the sessions, so a
+ * demotion committed first wins.
+ */
 export async function endSessionsOfUser(caller: Caller, userId: number): Promise<void> {
-  await requireCurrentAdmin(caller);
-  if (!(await userExists(userId))) throw userNotFound(userId);
-  await endAllSessions(userId);
+  if (!(await endAllSessionsAuthorized(userId, (tx) => requireAdminWithin(tx, caller)))) throw userNotFound(userId);
 }

@@ -1,13 +1,16 @@
+import { randomBytes } from "node:crypto";
 import { getPrisma } from "../db/client.ts";
 import { TooManyRequestsError } from "../errors.ts";
 
 // Brute-force lockout per username, on Cognito's curve: failed password checks (signin and
 // password change alike) are counted per username in the database, so the count holds across
 // Lambda containers. The 5th consecutive failure locks the username for 1 s, each further one
-// doubles the lock, up to 15 minutes. While locked, every attempt is refused before bcrypt, even
-// with the right password, and is not counted: counting them would let anyone keep a victim
-// locked out for free. A right password forgets the failures; so do 15 minutes after the lock
-// ends (after the last failure, below 5) with no new failure. Unknown usernames are counted the
+// doubles the lock, up to 15 minutes. An attempt is counted before its check (see
+// beginPasswordAttempt), so parallel attempts cannot all slip past one check. While locked, every
+// attempt is refused before bcrypt, even with the right password, and is not counted: counting
+// them would let anyone keep a victim locked out for free. A right password forgets the failures
+// it raced with; 15 minutes after the lock ends (after the last failure, below 5) with no new
+// failure forget them all. Unknown usernames are counted the
 // same way, so a 429 tells nothing about which accounts exist.
 
 const FAILURES_BEFORE_LOCK = 5;
@@ -34,49 +37,83 @@ function lockedOut(lockedUntil: Date, now: Date): TooManyRequestsError {
 }
 
 export interface PasswordAttempt {
-  /** A wrong password (or an unknown username): counted, and locks from the 5th on. */
-  failed(): Promise<void>;
-  /** The right password: the username's failures are forgotten. */
+  /**
+   * The right password: forgets the failures counted up to and including this attempt's own
+   * reservation, and no later ones, and unlocks when fewer than 5 remain. A wrong password needs
+   * no call: the attempt was counted as a failure before bcrypt ran.
+   */
   succeeded(): Promise<void>;
 }
 
 /**
  * Starts a password check for `username`: throws TooManyRequestsError while it is locked out.
- * Call it before looking the user up and before bcrypt, so that a locked attempt costs one
- * query, the same for a known and an unknown username, and no bcrypt.
+ * Call it before looking the user up and before bcrypt. It counts first: the attempt is counted
+ * as a failure, with the lock that failure earns, before its password is checked, so however many
+ * attempts arrive at once, at most 5 are checked before the first lock and 1 per lock after it.
+ * A crash between here and the answer leaves a failure counted, the safe side. A locked attempt
+ * costs one query (a plain read, no row lock) and no bcrypt, for a known and an unknown username alike.
  */
 export async function beginPasswordAttempt(username: string, now: Date): Promise<PasswordAttempt> {
   const key = lockoutKey(username);
   const prisma = await getPrisma();
   const row = await prisma.passwordLockout.findUnique({ where: { username: key } });
   if (row && row.lockedUntil > now) throw lockedOut(row.lockedUntil, now);
-  return {
-    failed: () => recordFailure(key, now),
-    // Only a row seen here is deleted: a success with no failures behind it costs no query.
-    succeeded: async () => {
-      if (row) await prisma.passwordLockout.deleteMany({ where: { username: key } });
-    },
-  };
+  const counted = await reserveCheck(key, now);
+  return { succeeded: () => forgetFailures(key, counted, now) };
 }
 
 /**
- * Counts one failure and sets the lock it earns, in one statement: concurrent failures from any
- * number of containers are each counted once (the row's lock serialises them). MySQL and MariaDB
- * evaluate ON DUPLICATE KEY UPDATE assignments left to right, so `locked_until` sees the new
- * `failures`, and `failures` the old `locked_until`. Times come from `now`, not the database's
- * clock, stored in UTC like every DATETIME here.
+ * Counts this attempt as a failure unless the username is locked, and returns the count it made;
+ * throws TooManyRequestsError when it was locked. One upsert counts and locks atomically (the
+ * row's lock serialises concurrent ones, whatever the container); the SELECT after it, in the same
+ * transaction and so under the same row lock, reads what it did. MySQL has no RETURNING, and the
+ * affected-row count cannot tell "refused" from "inserted" with the mariadb driver's foundRows on,
+ * so the upsert writes a random tag, which only a counted attempt leaves. No SELECT … FOR UPDATE
+ * before the upsert: on a missing row it takes gap locks, on which two first attempts deadlock.
+ *
+ * MySQL and MariaDB evaluate ON DUPLICATE KEY UPDATE assignments left to right: `failures` and
+ * `attempt` see the old `locked_until`, which sees the new `failures` and `attempt`. Times come
+ * from `now`, not the database's clock, stored in UTC like every DATETIME here.
  */
-async function recordFailure(key: string, now: Date): Promise<void> {
+async function reserveCheck(key: string, now: Date): Promise<number> {
+  const tag = randomBytes(9).toString("base64url");
   const forgetBefore = new Date(now.getTime() - FORGET_AFTER_SECONDS * 1000);
   const prisma = await getPrisma();
+  const [row] = await prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`
+      INSERT INTO password_lockouts (username, failures, locked_until, attempt) VALUES (${key}, 1, ${now}, ${tag})
+      ON DUPLICATE KEY UPDATE
+        failures = IF(locked_until > ${now}, failures, IF(locked_until <= ${forgetBefore}, 1, failures + 1)),
+        attempt = IF(locked_until > ${now}, attempt, ${tag}),
+        locked_until = IF(
+          attempt <> ${tag},
+          locked_until,
+          IF(
+            failures < ${FAILURES_BEFORE_LOCK},
+            ${now},
+            DATE_ADD(${now}, INTERVAL LEAST(${MAX_LOCK_SECONDS}, POW(2, LEAST(failures - ${FAILURES_BEFORE_LOCK}, ${MAX_DOUBLINGS}))) SECOND)))`;
+    return tx.$queryRaw<{ failures: number; lockedUntil: Date; attempt: string }[]>`
+      SELECT failures, locked_until AS lockedUntil, attempt FROM password_lockouts WHERE username = ${key}`;
+  });
+  if (!row) throw new Error("the lockout row vanished inside its own transaction");
+  if (row.attempt !== tag) throw lockedOut(row.lockedUntil, now);
+  return Number(row.failures);
+}
+
+/**
+ * Takes back the `counted` failures a success raced with (its own included): a row with no more
+ * is deleted, one that later attempts added to keeps their failures, unlocked below 5. UPDATE
+ * assignments run left to right, so `locked_until` sees the new `failures`.
+ */
+async function forgetFailures(key: string, counted: number, now: Date): Promise<void> {
+  const prisma = await getPrisma();
+  const deleted = await prisma.$executeRaw`DELETE FROM password_lockouts WHERE username = ${key} AND failures <= ${counted}`;
+  if (deleted > 0) return;
   await prisma.$executeRaw`
-    INSERT INTO password_lockouts (username, failures, locked_until) VALUES (${key}, 1, ${now})
-    ON DUPLICATE KEY UPDATE
-      failures = IF(locked_until <= ${forgetBefore}, 1, failures + 1),
-      locked_until = IF(
-        failures < ${FAILURES_BEFORE_LOCK},
-        ${now},
-        DATE_ADD(${now}, INTERVAL LEAST(${MAX_LOCK_SECONDS}, POW(2, LEAST(failures - ${FAILURES_BEFORE_LOCK}, ${MAX_DOUBLINGS}))) SECOND))`;
+    UPDATE password_lockouts SET
+      failures = GREATEST(0, failures - ${counted}),
+      locked_until = IF(failures < ${FAILURES_BEFORE_LOCK}, LEAST(locked_until, ${now}), locked_until)
+    WHERE username = ${key}`;
 }
 
 /** Deletes the rows whose failures are forgotten (unlocked for the whole window); returns how many. */

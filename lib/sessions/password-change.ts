@@ -23,10 +23,7 @@ export async function changePassword(caller: Caller, input: PasswordChangeInput,
   // A deleted account's access token still verifies until it expires; there is no password to guess.
   if (!user) throw new UnauthorizedError(WRONG_PASSWORD);
   const attempt = await beginPasswordAttempt(user.username, now);
-  if (!(await verifyPassword(input.currentPassword, user.passwordHash, "currentPassword"))) {
-    await attempt.failed();
-    throw new UnauthorizedError(WRONG_PASSWORD);
-  }
+  if (!(await verifyPassword(input.currentPassword, user.passwordHash, "currentPassword"))) throw new UnauthorizedError(WRONG_PASSWORD);
   await attempt.succeeded();
   // Compared as they are hashed: "é" composed and decomposed are one password.
   if (normalizePassword(input.newPassword) === normalizePassword(input.currentPassword)) {

@@ -22,10 +22,7 @@ export async function signIn(input: SigninInput, now = new Date()): Promise<Sign
   const attempt = await beginPasswordAttempt(input.username, now);
   const user = await findUserByUsername(input.username);
   const matches = await verifyPassword(input.password, user?.passwordHash);
-  if (!user || !matches) {
-    await attempt.failed();
-    throw new UnauthorizedError(INVALID_CREDENTIALS);
-  }
+  if (!user || !matches) throw new UnauthorizedError(INVALID_CREDENTIALS);
   await attempt.succeeded();
 
   const { accessToken, expiresIn } = await accessTokenFor(user);

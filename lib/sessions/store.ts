@@ -1,5 +1,6 @@
 import { issueRefreshToken, newSessionId, parseRefreshToken } from "../auth/refresh-tokens.ts";
 import { getPrisma } from "../db/client.ts";
+import type { Prisma } from "../db/generated/client.ts";
 import { toStoredUser, USER_COLUMNS, type StoredUser, type UserRow } from "../users/repository.ts";
 
 // The refresh-token store: one row per session (token family) holding the hash of its current
@@ -115,6 +116,20 @@ export async function endSessionOf(token: string): Promise<void> {
 export async function endAllSessions(userId: number): Promise<number> {
   const prisma = await getPrisma();
   return (await prisma.session.deleteMany({ where: { userId } })).count;
+}
+
+/**
+ * Ends every session of the user in one transaction that `authorize` opens (an admin's right
+ * checked under a lock, held until the sessions are gone); false when no user has the id.
+ */
+export async function endAllSessionsAuthorized(userId: number, authorize: (tx: Prisma.TransactionClient) => Promise<void>): Promise<boolean> {
+  const prisma = await getPrisma();
+  return prisma.$transaction(async (tx) => {
+    await authorize(tx);
+    if (!(await tx.user.findUnique({ where: { id: userId }, select: { id: true } }))) return false;
+    await tx.session.deleteMany({ where: { userId } });
+    return true;
+  });
 }
 
 /** Deletes the rows of expired sessions; returns how many. */

@@ -1,7 +1,8 @@
 import type { Caller } from "../auth/caller.ts";
 import { roleRequiredMessage } from "../auth/roles.ts";
 import { ForbiddenError } from "../errors.ts";
-import { currentRoles } from "./repository.ts";
+import type { Prisma } from "../db/generated/client.ts";
+import { currentRoles, lockAdmins } from "./repository.ts";
 
 /**
  * Admin actions trust the database, not only the token: an admin demoted or deleted a minute ago
@@ -10,4 +11,18 @@ import { currentRoles } from "./repository.ts";
 export async function requireCurrentAdmin(caller: Caller | undefined, refusal = roleRequiredMessage("admin")): Promise<void> {
   if (!caller?.roles.includes("admin")) throw new ForbiddenError(refusal);
   if (!(await currentRoles(caller.userId)).includes("admin")) throw new ForbiddenError(refusal);
+}
+
+/**
+ * The same check for an act done in the transaction `tx`: the caller must be an admin as stored
+ * now, under the admins' lock (see lockAdmins), held until the act commits. A demotion committed
+ * first wins; one committed later waits for the act. The token is checked first, as above.
+ */
+export async function requireAdminWithin(
+  tx: Prisma.TransactionClient,
+  caller: Caller | undefined,
+  refusal = roleRequiredMessage("admin"),
+): Promise<void> {
+  if (!caller?.roles.includes("admin")) throw new ForbiddenError(refusal);
+  if (!(await lockAdmins(tx)).has(caller.userId)) throw new ForbiddenError(refusal);
 }

@@ -125,14 +125,27 @@ export interface NewUser {
 }
 
 /**
- * Stores a user and the roles granted, in one transaction, and returns the new id. Nothing is
+ * The ids of the admins as stored now, their role rows locked until `tx` ends. Every act that
+ * needs or changes an admin right takes this lock first, all in the same order, so a demotion
+ * committed before it is seen and one that comes after waits for the act to commit.
+ */
+export async function lockAdmins(tx: Prisma.TransactionClient): Promise<Set<number>> {
+  const rows = await tx.$queryRaw<{ user_id: number }[]>`
+    SELECT ur.user_id FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE r.name = 'admin' FOR UPDATE`;
+  return new Set(rows.map((row) => Number(row.user_id)));
+}
+
+/**
+ * Stores a user and the roles granted, in one transaction, and returns the new id. `authorize`
+ * runs first in that transaction, so a right it checks under a lock holds until the user is stored. Nothing is
  * checked first: the unique indexes refuse a taken username or email, also to two signups racing,
  * and only then is it looked up which of them is taken, for the 409.
  */
-export async function createUser(user: NewUser): Promise<number> {
+export async function createUser(user: NewUser, authorize?: (tx: Prisma.TransactionClient) => Promise<void>): Promise<number> {
   const prisma = await getPrisma();
   try {
     return await prisma.$transaction(async (tx) => {
+      await authorize?.(tx);
       // Prisma reads the id back with a SELECT: MySQL has no INSERT … RETURNING.
       const { id } = await tx.user.create({
         data: { username: user.username, email: user.email, passwordHash: user.passwordHash },
@@ -182,9 +195,7 @@ export async function replaceGrantedRoles(actingAdminId: number, userId: number,
   const prisma = await getPrisma();
   return prisma.$transaction(
     async (tx) => {
-      const adminRows = await tx.$queryRaw<{ user_id: number }[]>`
-        SELECT ur.user_id FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE r.name = 'admin' FOR UPDATE`;
-      const admins = new Set(adminRows.map((row) => Number(row.user_id)));
+      const admins = await lockAdmins(tx);
       if (!admins.has(actingAdminId)) throw new ForbiddenError(roleRequiredMessage("admin"));
       const [target] = await tx.$queryRaw<{ username: string }[]>`SELECT username FROM users WHERE id = ${userId} FOR UPDATE`;
       if (!target) throw userNotFound(userId);

@@ -1,22 +1,27 @@
 import type { Caller } from "../auth/caller.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import { sortRoles, type RoleName } from "../auth/roles.ts";
-import { requireCurrentAdmin } from "./admin-rights.ts";
+import { ForbiddenError } from "../errors.ts";
+import { requireAdminWithin } from "./admin-rights.ts";
 import { createUser } from "./repository.ts";
 import type { SignupInput } from "./schemas.ts";
 
+const GRANT_REFUSED = "Only an admin can grant roles";
+
 /**
  * Registers a user. Everyone gets `user`; asking for more takes a caller who is an admin now, in
- * the database, not only in their token.
+ * the database, not only in their token: checked under the admins' lock in the transaction that
+ * stores the user, after bcrypt, so a demotion committed before that wins. A caller whose token
+ * says no admin is refused before bcrypt.
  */
 export async function signUp(input: SignupInput, caller: Caller | undefined): Promise<{ id: number }> {
   const requested: RoleName[] = input.roles ?? [];
-  if (requested.some((role) => role !== "user")) await requireCurrentAdmin(caller, "Only an admin can grant roles");
-  const id = await createUser({
-    username: input.username,
-    email: input.email,
-    passwordHash: await hashPassword(input.password),
-    roles: sortRoles(["user", ...requested]),
-  });
+  const grants = requested.some((role) => role !== "user");
+  if (grants && !caller?.roles.includes("admin")) throw new ForbiddenError(GRANT_REFUSED);
+  const passwordHash = await hashPassword(input.password);
+  const id = await createUser(
+    { username: input.username, email: input.email, passwordHash, roles: sortRoles(["user", ...requested]) },
+    grants ? (tx) => requireAdminWithin(tx, caller, GRANT_REFUSED) : undefined,
+  );
   return { id };
 }

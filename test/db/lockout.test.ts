@@ -1,7 +1,9 @@
 import bcrypt from "bcryptjs";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import mysql from "mysql2/promise";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { handler as signinHandler } from "../../functions/signin.ts";
 import { hashPassword } from "../../lib/auth/passwords.ts";
+import { parseDatabaseUrl } from "../../lib/db/database-url.ts";
 import { disconnectPrisma } from "../../lib/db/client.ts";
 import { TooManyRequestsError, UnauthorizedError } from "../../lib/errors.ts";
 import { pruneForgottenLockouts } from "../../lib/sessions/lockout.ts";
@@ -11,6 +13,7 @@ import { closeContainers, newContainerWith } from "../support/containers.ts";
 import { query } from "../support/db-query.ts";
 import { uniqueName } from "../support/http.ts";
 import { httpEvent, lambdaContext } from "../support/lambda-events.ts";
+import { waitForLockWaits } from "../support/lock-waits.ts";
 
 // The brute-force lockout against the real database, with `now` in the tests' hands. Each test
 // has usernames of its own, so its counts are its own.
@@ -18,11 +21,15 @@ import { httpEvent, lambdaContext } from "../support/lambda-events.ts";
 type Lockout = typeof import("../../lib/sessions/lockout.ts");
 interface Container {
   lockout: Lockout;
+  signin: typeof import("../../lib/sessions/signin.ts");
 }
 
 /** A fresh module instance with its own Prisma client and connection: another Lambda container. */
 function newContainer(): Promise<Container> {
-  return newContainerWith(async () => ({ lockout: await import("../../lib/sessions/lockout.ts") }));
+  return newContainerWith(async () => ({
+    lockout: await import("../../lib/sessions/lockout.ts"),
+    signin: await import("../../lib/sessions/signin.ts"),
+  }));
 }
 
 const T0 = new Date("2030-01-01T00:00:00.000Z");
@@ -57,8 +64,9 @@ async function outcome(attempt: Promise<unknown>): Promise<string> {
     await attempt;
     return "ok";
   } catch (error) {
-    if (error instanceof TooManyRequestsError) return `locked ${error.retryAfterSeconds} s`;
-    if (error instanceof UnauthorizedError) return "refused";
+    // By name: a container's errors are instances of its own module's classes.
+    if (error instanceof Error && error.name === TooManyRequestsError.name) return `locked ${(error as TooManyRequestsError).retryAfterSeconds} s`;
+    if (error instanceof Error && error.name === UnauthorizedError.name) return "refused";
     throw error;
   }
 }
@@ -111,6 +119,10 @@ let b: Container;
 beforeAll(async () => {
   a = await newContainer();
   b = await newContainer();
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 
 afterAll(async () => {
@@ -262,16 +274,58 @@ describe("brute-force lockout", () => {
     expect(await storedLockout(user.username)).toBeUndefined();
   });
 
-  it("counts N failures recorded at once on two connections exactly N times, and locks as the Nth earns", async () => {
-    // Prepare: 12 attempts, begun on two containers before any failure is recorded.
+  it("checks at most 5 of 12 wrong passwords sent at once on two connections, and refuses the other 7 with a 429", async () => {
+    // Prepare: another connection holds the username's row, uncommitted, so that all 12 attempts
+    // have passed the lock-free read and wait to be counted together.
     const username = uniqueName("race");
-    const attempts = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? a : b).lockout.beginPasswordAttempt(username, T0)),
+    const holder = await mysql.createConnection(parseDatabaseUrl(process.env.DATABASE_URL!));
+    await holder.beginTransaction();
+    await holder.query("INSERT INTO password_lockouts (username, failures, locked_until) VALUES (?, 0, ?)", [username, "2030-01-01 00:00:00"]);
+    const compare = vi.spyOn(bcrypt, "compare");
+
+    // Act
+    const attempts = Promise.all(
+      Array.from({ length: 12 }, (_, i) => outcome((i % 2 === 0 ? a : b).signin.signIn({ username, password: WRONG }, T0))),
     );
-    // Act: all 12 fail at once, the first of them creating the row.
-    await Promise.all(attempts.map((attempt) => attempt.failed()));
-    // Assess: 12 counted; the 12th failure's lock is 2^(12 - 5) s.
-    expect(await storedLockout(username)).toMatchObject({ failures: 12, locked_until: "2030-01-01 00:02:08.000" });
+    await waitForLockWaits(holder, 2);
+    await holder.commit();
+    await holder.end();
+    const answers = await attempts;
+
+    // Assess: the 5th count locked for 1 s at once; bcrypt ran for the 5 counted alone.
+    expect(answers.filter((answer) => answer === "refused")).toHaveLength(5);
+    expect(answers.filter((answer) => answer !== "refused")).toEqual(Array(7).fill("locked 1 s"));
+    expect(compare).toHaveBeenCalledTimes(5);
+    expect(await storedLockout(username)).toMatchObject({ failures: 5, locked_until: "2030-01-01 00:00:01.000" });
+  });
+
+  it("lets a success forget the failures counted up to its own check, and keep those counted after it", async () => {
+    const username = uniqueName("raced");
+    for (let failure = 1; failure <= 2; failure++) expect(await failSignIn(username, T0)).toBe("refused");
+    // The right password's attempt is the 3rd counted; two wrong ones are counted while its
+    // bcrypt runs, the second of them locking.
+    const right = await a.lockout.beginPasswordAttempt(username, T0);
+    for (const container of [a, b]) await container.lockout.beginPasswordAttempt(username, T0);
+    expect(await storedLockout(username)).toMatchObject({ failures: 5, locked_until: "2030-01-01 00:00:01.000" });
+
+    await right.succeeded();
+
+    // 5 − 3: the two that raced it stay counted, unlocked (below 5).
+    expect(await storedLockout(username)).toMatchObject({ failures: 2, locked_until: "2030-01-01 00:00:00.000" });
+    for (let failure = 3; failure <= 5; failure++) expect(await failSignIn(username, T0)).toBe("refused");
+    expect(await failSignIn(username, T0)).toBe("locked 1 s");
+  });
+
+  it("lets a success that the 5th count locked unlock the username", async () => {
+    const username = uniqueName("unlock");
+    for (let failure = 1; failure <= 4; failure++) expect(await failSignIn(username, T0)).toBe("refused");
+    const right = await a.lockout.beginPasswordAttempt(username, T0);
+    expect(await failSignIn(username, T0)).toBe("locked 1 s");
+
+    await right.succeeded();
+
+    expect(await storedLockout(username)).toBeUndefined();
+    expect(await failSignIn(username, T0)).toBe("refused");
   });
 
   it("prunes the rows whose failures are forgotten, and keeps the rest", async () => {

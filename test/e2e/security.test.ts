@@ -1,8 +1,11 @@
 import jwt from "jsonwebtoken";
 import { readFileSync } from "node:fs";
+import mysql from "mysql2/promise";
 import { describe, expect, inject, it } from "vitest";
+import { parseDatabaseUrl } from "../../lib/db/database-url.ts";
 import { countUsersLike, query } from "../support/db-query.ts";
 import { call, newAccount, signIn, signUp, signedUp, type ApiResponse } from "../support/http.ts";
+import { waitForLockWaits } from "../support/lock-waits.ts";
 import { leakedSecretKinds } from "../support/log-leaks.ts";
 
 // The API tried as an attacker would, over HTTP through serverless-offline: every input gets a
@@ -241,6 +244,38 @@ describe("brute force", () => {
     expect(await failures(account.username, 5)).toEqual(await failures(unknown, 5));
     expect(await lockoutRow(account.username)).toMatchObject({ failures: 5 });
     expect(await lockoutRow(unknown)).toMatchObject({ failures: 5 });
+  });
+
+  /**
+   * Sends every password at once for `username`; answers each status, "429 waiting" for a 429 with
+   * a Retry-After in seconds. A connection of the test's holds the username's lockout row,
+   * uncommitted, until every attempt waits to be counted: they are then counted back to back, all
+   * within the first lock's 1 s, however slowly serverless-offline started them.
+   */
+  async function burst(username: string, passwords: string[]): Promise<string[]> {
+    const holder = await mysql.createConnection(parseDatabaseUrl(inject("databaseUrl")));
+    await holder.beginTransaction();
+    await holder.query("INSERT INTO password_lockouts (username, failures, locked_until) VALUES (?, 0, UTC_TIMESTAMP(3))", [username.toLowerCase()]);
+    const pending = Promise.all(passwords.map((password) => call("/api/auth/signin", { body: { username, password } })));
+    // Or until they are all answered, if none waits (a lockout that counts after bcrypt).
+    await Promise.race([waitForLockWaits(holder, passwords.length), pending]);
+    await holder.commit();
+    await holder.end();
+    const responses = await pending;
+    return responses.map(({ status, headers }) => (status === 429 && /^[1-9]\d*$/.test(headers.get("retry-after") ?? "") ? "429 waiting" : String(status)));
+  }
+
+  it("checks at most 5 of 11 passwords sent at once to a fresh user, the right one among them; the rest are 429s", async () => {
+    const { account } = await signedUp("burst_known");
+    const answers = await burst(account.username, [...Array<string>(10).fill("wrong-password"), account.password]);
+    // Every check (a 401 or the 200) was counted before bcrypt: the 5th count locked for 1 s.
+    expect(answers.filter((answer) => answer === "401" || answer === "200"), answers.join()).toHaveLength(5);
+    expect(answers.filter((answer) => answer.startsWith("429"))).toEqual(Array(6).fill("429 waiting"));
+  });
+
+  it("checks at most 5 of 11 wrong passwords sent at once for an unknown username; the rest are 429s", async () => {
+    const answers = await burst(newAccount("burst_ghost").username, Array<string>(11).fill("wrong-password"));
+    expect(answers.sort()).toEqual([...Array(5).fill("401"), ...Array(6).fill("429 waiting")]);
   });
 });
 
