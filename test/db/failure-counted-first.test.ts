@@ -10,9 +10,9 @@ import { query } from "../support/db-query.ts";
 import { uniqueName } from "../support/http.ts";
 import { waitForLockWaits } from "../support/lock-waits.ts";
 
-// A wrong password is answered only once its failure is counted. Were the count left to finish
-// after the 401 (`void attempt.failed()`), a failed write would go unnoticed and the guesses it
-// should have counted would be free. Proved without timing: another connection holds the
+// A wrong password is answered only once its failure is counted: the check is reserved (counted
+// as a failure) before bcrypt runs. Were the reservation left unawaited, a failed write would go
+// unnoticed and the guesses it should have counted would be free. Proved without timing: another connection holds the
 // username's lockout row, so the count cannot be written; the attempt must still be waiting for
 // it when the database shows the count blocked, and answer 401 once the row is let go.
 
