@@ -1,12 +1,11 @@
 import { getSettings } from "../config.ts";
-import { UnauthorizedError } from "../errors.ts";
+import { ForbiddenError, UnauthorizedError } from "../errors.ts";
 import { logger } from "../logger.ts";
+import { INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REFUSED, REFRESH_TOKEN_REQUIRED } from "./refresh-refusals.ts";
 import { lookUpRefreshToken, rotateRefreshToken } from "./store.ts";
 import { accessTokenFor, secondsUntil, type TokenPair } from "./token-pair.ts";
 
-// One answer for every refusal: which of expired, unknown, reused or malformed it was would only
-// help someone probing tokens.
-export const INVALID_REFRESH_TOKEN = "Invalid or expired refresh token";
+
 
 function logReuse(userId: number): void {
   // Never the token nor the session id (half of it): the user id is what an operator follows up.
@@ -38,4 +37,19 @@ export async function refreshSession(refreshToken: string, now = new Date()): Pr
   if (rotation.status === "reused") logReuse(rotation.userId);
   if (rotation.status !== "rotated") throw new UnauthorizedError(INVALID_REFRESH_TOKEN);
   return { ...pair, refreshToken: rotation.refreshToken };
+}
+
+/**
+ * refreshSession for the tutorials' `/api/auth/refreshtoken`: every refusal of the token is a 403.
+ * Their clients (bezkoder's Vue 3 and Angular 12) answer any 401 by calling this route again, so a
+ * 401 here loops.
+ */
+export async function refreshSessionOr403(refreshToken: unknown, now = new Date()): Promise<TokenPair> {
+  if (typeof refreshToken !== "string" || refreshToken === "") throw new ForbiddenError(REFRESH_TOKEN_REQUIRED);
+  try {
+    return await refreshSession(refreshToken, now);
+  } catch (error) {
+    if (error instanceof UnauthorizedError) throw new ForbiddenError(REFRESH_TOKEN_REFUSED);
+    throw error;
+  }
 }
