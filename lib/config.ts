@@ -16,6 +16,10 @@ export interface Settings {
   accessTokenTtlSeconds: number;
   /** A session's absolute lifetime: refreshing rotates its token but never extends it. */
   refreshTokenTtlSeconds: number;
+  /** Whether a refresh answers a new refresh token (spending the one sent) or the same one again. */
+  refreshTokenRotation: RefreshTokenRotation;
+  /** Seconds within which a retry with the token a refresh just spent gets the same successor. */
+  refreshTokenReuseIntervalSeconds: number;
   bcryptCost: number;
   jwtIssuer: string;
   jwtAudience: string;
@@ -36,12 +40,26 @@ function integerFrom(name: string, fallback: number, min: number, max: number): 
   return value;
 }
 
+export const REFRESH_TOKEN_ROTATIONS = ["rotate", "keep"] as const;
+export type RefreshTokenRotation = (typeof REFRESH_TOKEN_ROTATIONS)[number];
+
+function oneOf<T extends string>(name: string, choices: readonly T[], fallback: T): T {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const choice = choices.find((candidate) => candidate === raw);
+  if (choice === undefined) throw new ConfigError(`${name} must be one of ${choices.join(", ")}`);
+  return choice;
+}
+
 let settings: Settings | undefined;
 
 export function getSettings(): Settings {
   settings ??= {
     accessTokenTtlSeconds: integerFrom("ACCESS_TOKEN_TTL", 15 * 60, 60, 24 * 60 * 60),
     refreshTokenTtlSeconds: integerFrom("REFRESH_TOKEN_TTL", 30 * DAY_SECONDS, 60 * 60, 365 * DAY_SECONDS),
+    refreshTokenRotation: oneOf("REFRESH_TOKEN_ROTATION", REFRESH_TOKEN_ROTATIONS, "rotate"),
+    // Long enough for a lost answer or a second tab; every second of it is also a thief's.
+    refreshTokenReuseIntervalSeconds: integerFrom("REFRESH_TOKEN_REUSE_INTERVAL", 0, 0, 300),
     bcryptCost: integerFrom("BCRYPT_COST", 10, 4, 15),
     jwtIssuer: process.env.JWT_ISSUER || "serverless-auth-api",
     jwtAudience: process.env.JWT_AUDIENCE || "serverless-auth-api",

@@ -15,15 +15,23 @@ return errors === 0;
 }
 
 export const field1 = validate11;
-const schema12 = {"type":"array","description":"Role names to grant. Every account keeps `user`; granting `moderator` or `admin` takes an admin.","items":{"type":"string","enum":["user","moderator","admin"]},"uniqueItems":true,"maxItems":3};
+const schema12 = {"description":"The refresh token from signin or the last refresh."};
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+validate11.errors = null;
+return true;
+}
+
+export const field2 = validate12;
+const schema13 = {"type":"array","description":"Role names to grant. Every account keeps `user`; granting `moderator` or `admin` takes an admin.","items":{"type":"string","enum":["user","moderator","admin"]},"uniqueItems":true,"maxItems":3};
+
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(Array.isArray(data)){
 if(data.length > 3){
-validate11.errors = [{instancePath,schemaPath:"#/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"}];
+validate12.errors = [{instancePath,schemaPath:"#/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"}];
 return false;
 }
 else {
@@ -33,11 +41,11 @@ for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
 if(typeof data0 !== "string"){
-validate11.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate12.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data0 === "user") || (data0 === "moderator")) || (data0 === "admin"))){
-validate11.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/enum",keyword:"enum",params:{allowedValues: schema12.items.enum},message:"must be equal to one of the allowed values"}];
+validate12.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/enum",keyword:"enum",params:{allowedValues: schema13.items.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -57,7 +65,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-validate11.errors = [{instancePath,schemaPath:"#/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+validate12.errors = [{instancePath,schemaPath:"#/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
 return false;
 break;
 }
@@ -68,16 +76,16 @@ indices0[item0] = i1;
 }
 }
 else {
-validate11.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate12.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate11.errors = vErrors;
+validate12.errors = vErrors;
 return errors === 0;
 }
 
-export const field2 = validate12;
-const schema13 = {"type":"string","description":"3 to 32 characters: letters, digits, `_`, `.` and `-`, starting and ending with a letter or digit.","allOf":[{"minLength":3,"maxLength":32},{"pattern":"^[A-Za-z0-9_.-]+$"},{"pattern":"^[A-Za-z0-9](.*[A-Za-z0-9])?$"}]};
+export const field3 = validate13;
+const schema14 = {"type":"string","description":"3 to 32 characters: letters, digits, `_`, `.` and `-`, starting and ending with a letter or digit.","allOf":[{"minLength":3,"maxLength":32},{"pattern":"^[A-Za-z0-9_.-]+$"},{"pattern":"^[A-Za-z0-9](.*[A-Za-z0-9])?$"}]};
 const func2 = function ucs2length(str) {
     const len = str.length;
     let length = 0;
@@ -98,22 +106,22 @@ const func2 = function ucs2length(str) {
 const pattern0 = new RegExp("^[A-Za-z0-9_.-]+$", "u");
 const pattern1 = new RegExp("^[A-Za-z0-9](.*[A-Za-z0-9])?$", "u");
 
-function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate12.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate13.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 const _errs1 = errors;
 if(typeof data === "string"){
 if(func2(data) > 32){
-validate12.errors = [{instancePath,schemaPath:"#/allOf/0/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];
+validate13.errors = [{instancePath,schemaPath:"#/allOf/0/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];
 return false;
 }
 else {
 if(func2(data) < 3){
-validate12.errors = [{instancePath,schemaPath:"#/allOf/0/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"}];
+validate13.errors = [{instancePath,schemaPath:"#/allOf/0/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"}];
 return false;
 }
 }
@@ -123,7 +131,7 @@ if(valid0){
 const _errs2 = errors;
 if(typeof data === "string"){
 if(!pattern0.test(data)){
-validate12.errors = [{instancePath,schemaPath:"#/allOf/1/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+$"+"\""}];
+validate13.errors = [{instancePath,schemaPath:"#/allOf/1/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+$"+"\""}];
 return false;
 }
 }
@@ -132,42 +140,11 @@ if(valid0){
 const _errs3 = errors;
 if(typeof data === "string"){
 if(!pattern1.test(data)){
-validate12.errors = [{instancePath,schemaPath:"#/allOf/2/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9](.*[A-Za-z0-9])?$"},message:"must match pattern \""+"^[A-Za-z0-9](.*[A-Za-z0-9])?$"+"\""}];
+validate13.errors = [{instancePath,schemaPath:"#/allOf/2/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9](.*[A-Za-z0-9])?$"},message:"must match pattern \""+"^[A-Za-z0-9](.*[A-Za-z0-9])?$"+"\""}];
 return false;
 }
 }
 var valid0 = _errs3 === errors;
-}
-}
-validate12.errors = vErrors;
-return errors === 0;
-}
-
-export const field3 = validate13;
-const schema14 = {"type":"string","description":"An email address, at most 254 characters.","maxLength":254,"format":"email"};
-const formats0 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
-
-function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(errors === 0){
-if(typeof data === "string"){
-if(func2(data) > 254){
-validate13.errors = [{instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"}];
-return false;
-}
-else {
-if(!(formats0.test(data))){
-validate13.errors = [{instancePath,schemaPath:"#/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""}];
-return false;
-}
-}
-}
-else {
-validate13.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
 }
 }
 validate13.errors = vErrors;
@@ -175,21 +152,22 @@ return errors === 0;
 }
 
 export const field4 = validate14;
-const schema15 = {"type":"string","description":"At least 8 characters and at most 72 bytes in UTF-8, with no control characters.","minLength":1,"pattern":"^[^\\u0000-\\u001F\\u007F-\\u009F]*$"};
-const pattern2 = new RegExp("^[^\\u0000-\\u001F\\u007F-\\u009F]*$", "u");
+const schema15 = {"type":"string","description":"An email address, at most 254 characters.","maxLength":254,"format":"email"};
+const formats0 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
 function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
+if(errors === 0){
 if(typeof data === "string"){
-if(func2(data) < 1){
-validate14.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if(func2(data) > 254){
+validate14.errors = [{instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"}];
 return false;
 }
 else {
-if(!pattern2.test(data)){
-validate14.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001F\\u007F-\\u009F]*$"+"\""}];
+if(!(formats0.test(data))){
+validate14.errors = [{instancePath,schemaPath:"#/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""}];
 return false;
 }
 }
@@ -199,23 +177,20 @@ validate14.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{ty
 return false;
 }
 }
+}
 validate14.errors = vErrors;
 return errors === 0;
 }
 
 export const field5 = validate15;
-const schema16 = {"type":"string","description":"The account's current password.","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001F\\u007F-\\u009F]*$"};
+const schema16 = {"type":"string","description":"At least 8 characters and at most 72 bytes in UTF-8, with no control characters.","minLength":1,"pattern":"^[^\\u0000-\\u001F\\u007F-\\u009F]*$"};
+const pattern2 = new RegExp("^[^\\u0000-\\u001F\\u007F-\\u009F]*$", "u");
 
 function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(typeof data === "string"){
-if(func2(data) > 1024){
-validate15.errors = [{instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"}];
-return false;
-}
-else {
 if(func2(data) < 1){
 validate15.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
@@ -224,7 +199,6 @@ else {
 if(!pattern2.test(data)){
 validate15.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001F\\u007F-\\u009F]*$"+"\""}];
 return false;
-}
 }
 }
 }
@@ -238,25 +212,25 @@ return errors === 0;
 }
 
 export const field6 = validate16;
-const schema17 = {"type":"string","description":"The account's username (the same name in any letter case finds it).","minLength":3,"maxLength":32,"pattern":"^[A-Za-z0-9_.-]+$"};
+const schema17 = {"type":"string","description":"The account's current password.","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001F\\u007F-\\u009F]*$"};
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(typeof data === "string"){
-if(func2(data) > 32){
-validate16.errors = [{instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];
+if(func2(data) > 1024){
+validate16.errors = [{instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"}];
 return false;
 }
 else {
-if(func2(data) < 3){
-validate16.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"}];
+if(func2(data) < 1){
+validate16.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
-if(!pattern0.test(data)){
-validate16.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+$"+"\""}];
+if(!pattern2.test(data)){
+validate16.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001F\\u007F-\\u009F]*$"+"\""}];
 return false;
 }
 }
@@ -272,16 +246,50 @@ return errors === 0;
 }
 
 export const field7 = validate17;
-const schema18 = {"type":"string"};
+const schema18 = {"type":"string","description":"The account's username (the same name in any letter case finds it).","minLength":3,"maxLength":32,"pattern":"^[A-Za-z0-9_.-]+$"};
 
 function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(typeof data !== "string"){
+if(errors === 0){
+if(typeof data === "string"){
+if(func2(data) > 32){
+validate17.errors = [{instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];
+return false;
+}
+else {
+if(func2(data) < 3){
+validate17.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"}];
+return false;
+}
+else {
+if(!pattern0.test(data)){
+validate17.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
 validate17.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
+}
 validate17.errors = vErrors;
+return errors === 0;
+}
+
+export const field8 = validate18;
+const schema19 = {"type":"string"};
+
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate18.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+validate18.errors = vErrors;
 return errors === 0;
 }
 
@@ -289,11 +297,12 @@ return errors === 0;
 /** Each field schema's validator, by the schema's JSON (lib/validation.ts fieldSchemaKey). */
 export const FIELD_VALIDATORS = new Map([
   ["{\"const\":true}", field0],
-  ["{\"type\":\"array\",\"description\":\"Role names to grant. Every account keeps `user`; granting `moderator` or `admin` takes an admin.\",\"items\":{\"type\":\"string\",\"enum\":[\"user\",\"moderator\",\"admin\"]},\"uniqueItems\":true,\"maxItems\":3}", field1],
-  ["{\"type\":\"string\",\"description\":\"3 to 32 characters: letters, digits, `_`, `.` and `-`, starting and ending with a letter or digit.\",\"allOf\":[{\"minLength\":3,\"maxLength\":32},{\"pattern\":\"^[A-Za-z0-9_.-]+$\"},{\"pattern\":\"^[A-Za-z0-9](.*[A-Za-z0-9])?$\"}]}", field2],
-  ["{\"type\":\"string\",\"description\":\"An email address, at most 254 characters.\",\"maxLength\":254,\"format\":\"email\"}", field3],
-  ["{\"type\":\"string\",\"description\":\"At least 8 characters and at most 72 bytes in UTF-8, with no control characters.\",\"minLength\":1,\"pattern\":\"^[^\\\\u0000-\\\\u001F\\\\u007F-\\\\u009F]*$\"}", field4],
-  ["{\"type\":\"string\",\"description\":\"The account's current password.\",\"minLength\":1,\"maxLength\":1024,\"pattern\":\"^[^\\\\u0000-\\\\u001F\\\\u007F-\\\\u009F]*$\"}", field5],
-  ["{\"type\":\"string\",\"description\":\"The account's username (the same name in any letter case finds it).\",\"minLength\":3,\"maxLength\":32,\"pattern\":\"^[A-Za-z0-9_.-]+$\"}", field6],
-  ["{\"type\":\"string\"}", field7],
+  ["{\"description\":\"The refresh token from signin or the last refresh.\"}", field1],
+  ["{\"type\":\"array\",\"description\":\"Role names to grant. Every account keeps `user`; granting `moderator` or `admin` takes an admin.\",\"items\":{\"type\":\"string\",\"enum\":[\"user\",\"moderator\",\"admin\"]},\"uniqueItems\":true,\"maxItems\":3}", field2],
+  ["{\"type\":\"string\",\"description\":\"3 to 32 characters: letters, digits, `_`, `.` and `-`, starting and ending with a letter or digit.\",\"allOf\":[{\"minLength\":3,\"maxLength\":32},{\"pattern\":\"^[A-Za-z0-9_.-]+$\"},{\"pattern\":\"^[A-Za-z0-9](.*[A-Za-z0-9])?$\"}]}", field3],
+  ["{\"type\":\"string\",\"description\":\"An email address, at most 254 characters.\",\"maxLength\":254,\"format\":\"email\"}", field4],
+  ["{\"type\":\"string\",\"description\":\"At least 8 characters and at most 72 bytes in UTF-8, with no control characters.\",\"minLength\":1,\"pattern\":\"^[^\\\\u0000-\\\\u001F\\\\u007F-\\\\u009F]*$\"}", field5],
+  ["{\"type\":\"string\",\"description\":\"The account's current password.\",\"minLength\":1,\"maxLength\":1024,\"pattern\":\"^[^\\\\u0000-\\\\u001F\\\\u007F-\\\\u009F]*$\"}", field6],
+  ["{\"type\":\"string\",\"description\":\"The account's username (the same name in any letter case finds it).\",\"minLength\":3,\"maxLength\":32,\"pattern\":\"^[A-Za-z0-9_.-]+$\"}", field7],
+  ["{\"type\":\"string\"}", field8],
 ]);

@@ -1,5 +1,6 @@
 import { signinAnswerSchema, tokenPairSchema } from "../sessions/answers.ts";
-import { passwordChangeSchema, refreshSchema, signinSchema, signoutSchema } from "../sessions/schemas.ts";
+import { INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REFUSED, REFRESH_TOKEN_REQUIRED } from "../sessions/refresh-refusals.ts";
+import { passwordChangeSchema, refreshSchema, refreshtokenSchema, signinSchema, signoutSchema } from "../sessions/schemas.ts";
 import { signupAnswerSchema, userViewSchema } from "../users/answers.ts";
 import { signupSchema } from "../users/schemas.ts";
 import type { RouteDescription } from "./route-description.ts";
@@ -19,7 +20,7 @@ const EXAMPLE_TOKEN_PAIR = {
   refreshExpiresIn: 2592000,
 } as const;
 
-const invalidRefreshToken = { summary: "The refresh token is unknown, used, expired or ended", message: "Invalid or expired refresh token" } as const;
+const invalidRefreshToken = { summary: "The refresh token is unknown, used, expired or ended", message: INVALID_REFRESH_TOKEN } as const;
 
 export const signupRoute = {
   method: "post",
@@ -98,6 +99,32 @@ export const refreshRoute = {
     example: EXAMPLE_TOKEN_PAIR,
   },
   refusals: { 401: [invalidRefreshToken] },
+} as const satisfies RouteDescription;
+
+export const refreshtokenRoute = {
+  method: "post",
+  path: "/api/auth/refreshtoken",
+  function: "refreshtoken",
+  operationId: "refreshtoken",
+  tag: "auth",
+  summary: "Refresh, as bezkoder's refresh-token tutorials expect",
+  description:
+    "`/api/auth/refresh` under the path and the statuses of bezkoder's refresh-token tutorials (Vue 3, Angular 12): every refusal of the token is a 403, never a 401, because those clients answer any 401 by calling this route again. The stage's REFRESH_TOKEN_ROTATION and REFRESH_TOKEN_REUSE_INTERVAL apply as on `/api/auth/refresh`.",
+  body: refreshtokenSchema,
+  bodyExample: { refreshToken: EXAMPLE_REFRESH_TOKEN },
+  usesBackends: true,
+  success: {
+    status: 200,
+    description: "The new token pair.",
+    content: { "application/json": tokenPairSchema },
+    example: EXAMPLE_TOKEN_PAIR,
+  },
+  refusals: {
+    403: [
+      { summary: "No `refreshToken`, or not a string", message: REFRESH_TOKEN_REQUIRED },
+      { summary: "The refresh token is unknown, used, expired or ended", message: REFRESH_TOKEN_REFUSED },
+    ],
+  },
 } as const satisfies RouteDescription;
 
 export const signoutRoute = {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 
 // Opaque refresh tokens of the form `<session id>.<secret>`: the session id (128 random bits, hex)
 // finds the session's row, the secret (256 random bits, base64url) proves the holder has the
@@ -37,4 +37,21 @@ export function issueRefreshToken(sessionId: string): IssuedRefreshToken {
 export function parseRefreshToken(token: string): PresentedRefreshToken | undefined {
   const sessionId = FORMAT.exec(token)?.[1];
   return sessionId === undefined ? undefined : { sessionId, hash: hashRefreshToken(token) };
+}
+
+/** A random salt for one rotation: the key successorRefreshToken derives the successor with. */
+export function newRotationSalt(): string {
+  return randomBytes(SECRET_BYTES).toString("hex");
+}
+
+/**
+ * The token that succeeds `presented` in a rotation salted with `salt`: its secret is
+ * HMAC-SHA256(salt, presented token). Computing it again takes the presented token itself, which
+ * is never stored (only its hash), so a retry with the just-spent token can be answered the same
+ * successor, and neither a database reader nor the holder of an older token can compute it.
+ */
+export function successorRefreshToken(sessionId: string, salt: string, presented: string): IssuedRefreshToken {
+  const secret = createHmac("sha256", salt).update(presented, "utf8").digest("base64url");
+  const token = `${sessionId}.${secret}`;
+  return { token, hash: hashRefreshToken(token) };
 }

@@ -27,6 +27,14 @@ export const refreshSchema = {
   properties: { refreshToken: refreshTokenField },
 } as const;
 
+// The refresh-token tutorials' route takes any value, so that a missing or malformed token is
+// refused like every other: 403 with a message (lib/sessions/refresh.ts), never a 400.
+export const refreshtokenSchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: { refreshToken: { description: "The refresh token from signin or the last refresh." } },
+} as const;
+
 /** Either `{refreshToken}` (that session) or `{all: true}` (every session of the Bearer token's user). */
 export const signoutSchema = {
   type: "object",

@@ -1,4 +1,4 @@
-import { issueRefreshToken, newSessionId, parseRefreshToken } from "../auth/refresh-tokens.ts";
+import { issueRefreshToken, newRotationSalt, newSessionId, parseRefreshToken, successorRefreshToken } from "../auth/refresh-tokens.ts";
 import { getPrisma } from "../db/client.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import { toStoredUser, USER_COLUMNS, type StoredUser, type UserRow } from "../users/repository.ts";
@@ -7,6 +7,9 @@ import { toStoredUser, USER_COLUMNS, type StoredUser, type UserRow } from "../us
 // token. A token that is not the current one but names a live session was spent by an earlier
 // refresh: reuse means theft, so the session ends for whoever holds it. Ending a session deletes
 // its row; expired rows are deleted when seen and by pruneSessions.
+// Except within the reuse interval: the row also keeps the hash of the token the last refresh
+// spent and that refresh's salt, so a retry with the just-spent token (a lost answer, a second
+// tab) is answered the same successor again (successorRefreshToken) instead of ending the session.
 
 export interface OpenedSession {
   refreshToken: string;
@@ -20,7 +23,8 @@ export interface LiveSession {
 }
 
 export type SessionLookup =
-  | { status: "current"; session: LiveSession; user: StoredUser; presentedHash: string }
+  | { status: "current"; session: LiveSession; user: StoredUser; presentedToken: string; presentedHash: string }
+  | { status: "retried"; session: LiveSession; user: StoredUser; successor: string }
   | { status: "reused"; userId: number }
   | { status: "unknown" | "expired" };
 
@@ -58,50 +62,87 @@ interface SessionRow extends UserRow {
   expiresAt: Date;
 }
 
+interface LastRotation {
+  previousTokenHash: string | null;
+  rotationSalt: string | null;
+  refreshedAt: Date | null;
+}
+
 /**
- * What a presented refresh token is: the current token of a live session, a spent token of one
+ * The successor the last rotation gave the presented token, when that rotation spent it less
+ * than `reuseIntervalSeconds` ago; otherwise undefined (a spent token: reuse).
+ */
+function successorWithin(
+  row: LastRotation,
+  sessionId: string,
+  presented: { token: string; hash: string },
+  reuseIntervalSeconds: number,
+  now: Date,
+): string | undefined {
+  if (reuseIntervalSeconds <= 0 || row.previousTokenHash !== presented.hash || !row.rotationSalt || !row.refreshedAt) return undefined;
+  if (now.getTime() >= row.refreshedAt.getTime() + reuseIntervalSeconds * 1000) return undefined;
+  return successorRefreshToken(sessionId, row.rotationSalt, presented.token).token;
+}
+
+/**
+ * What a presented refresh token is: the current token of a live session, the token the last
+ * refresh spent retried within `reuseIntervalSeconds` (with the successor it got), a spent token
  * (whose session is then ended), or nothing usable. The session's user and their roles as stored
  * now, which the next access token carries, come with it in the same statement.
  */
-export async function lookUpRefreshToken(token: string, now = new Date()): Promise<SessionLookup> {
+export async function lookUpRefreshToken(token: string, now = new Date(), reuseIntervalSeconds = 0): Promise<SessionLookup> {
   const presented = parseRefreshToken(token);
   if (!presented) return { status: "unknown" };
   const prisma = await getPrisma();
   // A session never outlives its user (ON DELETE CASCADE), so the join finds one for every session.
-  const [row] = await prisma.$queryRaw<SessionRow[]>`
-    SELECT s.id AS sessionId, s.token_hash AS tokenHash, s.expires_at AS expiresAt, ${USER_COLUMNS}
+  const [row] = await prisma.$queryRaw<(SessionRow & LastRotation)[]>`
+    SELECT s.id AS sessionId, s.token_hash AS tokenHash, s.expires_at AS expiresAt,
+      s.previous_token_hash AS previousTokenHash, s.rotation_salt AS rotationSalt, s.refreshed_at AS refreshedAt, ${USER_COLUMNS}
     FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ${presented.sessionId}`;
   if (!row) return { status: "unknown" };
   if (row.expiresAt <= now) {
     await deleteSession(row.sessionId);
     return { status: "expired" };
   }
+  const session = { id: row.sessionId, userId: row.id, expiresAt: row.expiresAt };
   if (row.tokenHash !== presented.hash) {
+    const successor = successorWithin(row, row.sessionId, { token, hash: presented.hash }, reuseIntervalSeconds, now);
+    if (successor) return { status: "retried", session, user: toStoredUser(row), successor };
     await deleteSession(row.sessionId);
     return { status: "reused", userId: row.id };
   }
-  return {
-    status: "current",
-    session: { id: row.sessionId, userId: row.id, expiresAt: row.expiresAt },
-    user: toStoredUser(row),
-    presentedHash: presented.hash,
-  };
+  return { status: "current", session, user: toStoredUser(row), presentedToken: token, presentedHash: presented.hash };
 }
 
 /**
  * Spends the presented token and issues the session's next one, in one conditional UPDATE: of two
  * refreshes racing with the same token exactly one matches the stored hash. The other finds the
- * token spent, which is reuse: the session ends, for the winner too. If the session was ended
- * meanwhile (signout, password change), that is no reuse.
+ * token spent: within `reuseIntervalSeconds` it gets the winner's successor, otherwise that is
+ * reuse and the session ends, for the winner too. If the session was ended meanwhile (signout,
+ * password change), that is no reuse.
  */
-export async function rotateRefreshToken(found: Extract<SessionLookup, { status: "current" }>, now = new Date()): Promise<Rotation> {
-  const next = issueRefreshToken(found.session.id);
+export async function rotateRefreshToken(
+  found: Extract<SessionLookup, { status: "current" }>,
+  now = new Date(),
+  reuseIntervalSeconds = 0,
+): Promise<Rotation> {
+  const salt = newRotationSalt();
+  const next = successorRefreshToken(found.session.id, salt, found.presentedToken);
   const prisma = await getPrisma();
   const { count } = await prisma.session.updateMany({
     where: { id: found.session.id, tokenHash: found.presentedHash },
-    data: { tokenHash: next.hash, refreshedAt: now },
+    data: { tokenHash: next.hash, previousTokenHash: found.presentedHash, rotationSalt: salt, refreshedAt: now },
   });
   if (count === 1) return { status: "rotated", refreshToken: next.token };
+  if (reuseIntervalSeconds > 0) {
+    const winner = await prisma.session.findUnique({
+      where: { id: found.session.id },
+      select: { previousTokenHash: true, rotationSalt: true, refreshedAt: true },
+    });
+    const presented = { token: found.presentedToken, hash: found.presentedHash };
+    const successor = winner && successorWithin(winner, found.session.id, presented, reuseIntervalSeconds, now);
+    if (successor) return { status: "rotated", refreshToken: successor };
+  }
   const { count: ended } = await prisma.session.deleteMany({ where: { id: found.session.id } });
   return ended === 1 ? { status: "reused", userId: found.session.userId } : { status: "ended" };
 }

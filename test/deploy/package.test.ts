@@ -75,6 +75,7 @@ const DATABASE_FUNCTIONS = [
   "SignupLambdaFunction",
   "SigninLambdaFunction",
   "RefreshLambdaFunction",
+  "RefreshtokenLambdaFunction",
   "SignoutLambdaFunction",
   "ChangePasswordLambdaFunction",
   "MeLambdaFunction",
@@ -525,9 +526,13 @@ describe("packaged prod stage", () => {
     expect(prune).toMatchObject({ ScheduleExpression: "rate(1 hour)", State: "ENABLED" });
   });
 
-  it("gives every function the session lifetime setting", () => {
+  it("gives every function the session settings, with strict rotation unless the stage says otherwise", () => {
     for (const [, f] of resourcesOfType("AWS::Lambda::Function")) {
-      expect(f.Properties.Environment.Variables.REFRESH_TOKEN_TTL).toBe("2592000");
+      expect(f.Properties.Environment.Variables).toMatchObject({
+        REFRESH_TOKEN_TTL: "2592000",
+        REFRESH_TOKEN_ROTATION: "rotate",
+        REFRESH_TOKEN_REUSE_INTERVAL: "0",
+      });
     }
   });
 

@@ -126,6 +126,33 @@ describe("refresh", () => {
   });
 });
 
+describe("/api/auth/refreshtoken, as bezkoder's refresh-token front ends call it", () => {
+  // Their interceptor sends the stored access token and, after any 401, the first refresh token
+  // again: it stores only the new access token.
+  function refreshtoken(refreshToken: unknown, accessToken?: string) {
+    return call("/api/auth/refreshtoken", { body: { refreshToken }, token: accessToken });
+  }
+
+  it("answers the first call a new pair, and the second with the first token 403 under the stage's default strict rotation, ending the session", async () => {
+    const { session } = await signedUp("tut");
+
+    const first = await refreshtoken(session.refreshToken, session.accessToken);
+    const second = await refreshtoken(session.refreshToken, first.json<{ accessToken: string }>().accessToken);
+
+    expect(first.status).toBe(200);
+    expect(first.json()).toMatchObject({ accessToken: expect.any(String), refreshToken: expect.any(String) });
+    expect(second.status).toBe(403);
+    expect(second.json()).toEqual({ message: "Invalid or expired refresh token. Please make a new signin request" });
+    expect(await sessionRows(session.id)).toEqual([]);
+  });
+
+  it("refuses a missing token with 403, not 401 (a 401 makes those clients call it again, in a loop)", async () => {
+    const response = await call("/api/auth/refreshtoken", { body: {} });
+    expect(response.status).toBe(403);
+    expect(response.json()).toEqual({ message: "Refresh Token is required!" });
+  });
+});
+
 describe("signout", () => {
   it("ends the presented token's session only, with 204", async () => {
     const { account, session } = await signedUp("out");

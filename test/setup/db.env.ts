@@ -11,3 +11,5 @@ delete process.env.DATABASE_HOST;
 delete process.env.DATABASE_PORT;
 delete process.env.DATABASE_NAME;
 delete process.env.SECRETS_MAX_AGE;
+delete process.env.REFRESH_TOKEN_ROTATION;
+delete process.env.REFRESH_TOKEN_REUSE_INTERVAL;

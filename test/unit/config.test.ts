@@ -78,6 +78,23 @@ describe("settings", () => {
     process.env.SECRETS_MAX_AGE = "0";
     expect(() => getSettings()).toThrow("SECRETS_MAX_AGE must be an integer from 1 to 3600");
   });
+
+  it("rotates refresh tokens strictly unless the stage says otherwise, and refuses unknown choices", () => {
+    delete process.env.REFRESH_TOKEN_ROTATION;
+    delete process.env.REFRESH_TOKEN_REUSE_INTERVAL;
+    expect(getSettings()).toMatchObject({ refreshTokenRotation: "rotate", refreshTokenReuseIntervalSeconds: 0 });
+    resetConfig();
+    process.env.REFRESH_TOKEN_ROTATION = "keep";
+    process.env.REFRESH_TOKEN_REUSE_INTERVAL = "10";
+    expect(getSettings()).toMatchObject({ refreshTokenRotation: "keep", refreshTokenReuseIntervalSeconds: 10 });
+    resetConfig();
+    process.env.REFRESH_TOKEN_ROTATION = "reuse";
+    expect(() => getSettings()).toThrow("REFRESH_TOKEN_ROTATION must be one of rotate, keep");
+    resetConfig();
+    process.env.REFRESH_TOKEN_ROTATION = "rotate";
+    process.env.REFRESH_TOKEN_REUSE_INTERVAL = "301";
+    expect(() => getSettings()).toThrow("REFRESH_TOKEN_REUSE_INTERVAL must be an integer from 0 to 300");
+  });
 });
 
 describe("a secret read from Secrets Manager", () => {

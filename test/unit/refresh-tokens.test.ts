@@ -1,6 +1,13 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { hashRefreshToken, issueRefreshToken, newSessionId, parseRefreshToken } from "../../lib/auth/refresh-tokens.ts";
+import {
+  hashRefreshToken,
+  issueRefreshToken,
+  newRotationSalt,
+  newSessionId,
+  parseRefreshToken,
+  successorRefreshToken,
+} from "../../lib/auth/refresh-tokens.ts";
 
 // The opaque refresh token's form: `<session id>.<secret>`, stored only as its SHA-256.
 
@@ -14,6 +21,19 @@ describe("refresh tokens", () => {
     expect(Buffer.from(secret!, "base64url")).toHaveLength(32);
     expect(hash).toBe(createHash("sha256").update(token).digest("hex"));
     expect(parseRefreshToken(token)).toEqual({ sessionId, hash });
+  });
+
+  it("succeed a spent token with one only the spent token and the rotation's salt give, of the same form", () => {
+    const sessionId = newSessionId();
+    const spent = issueRefreshToken(sessionId);
+    const salt = newRotationSalt();
+    const successor = successorRefreshToken(sessionId, salt, spent.token);
+    expect(salt).toMatch(/^[0-9a-f]{64}$/);
+    expect(parseRefreshToken(successor.token)).toEqual({ sessionId, hash: successor.hash });
+    expect(successorRefreshToken(sessionId, salt, spent.token)).toEqual(successor);
+    // What a database reader holds (the hash) or another salt gives another token.
+    expect(successorRefreshToken(sessionId, salt, spent.hash).token).not.toBe(successor.token);
+    expect(successorRefreshToken(sessionId, newRotationSalt(), spent.token).token).not.toBe(successor.token);
   });
 
   it("are never issued twice", () => {
