@@ -44,11 +44,15 @@ const varyOnOriginMiddleware: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatew
  * did not have. The query, path parameters and body are read as possibly null everywhere; the
  * headers' type says they are always there, so they are made so: such a request gets the same 4xx
  * as one without those headers, not a TypeError's 500 (test/unit/console-events.test.ts).
+ * `sls invoke local` without `--data` sends an empty string, and a direct invoke may send any
+ * JSON: both are read as an event without headers or a request context (no caller).
  */
 const nullPartsAsEmpty: RequestReader = {
-  before: ({ event }) => {
-    event.headers ??= {};
-    event.multiValueHeaders ??= {};
+  before: (request) => {
+    if (typeof request.event !== "object" || request.event === null) request.event = {} as APIGatewayProxyEvent;
+    request.event.headers ??= {};
+    request.event.multiValueHeaders ??= {};
+    request.event.requestContext ??= {} as APIGatewayProxyEvent["requestContext"];
   },
 };
 

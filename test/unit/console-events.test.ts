@@ -60,6 +60,22 @@ describe("an API Gateway console test event, with null headers, query, path para
   });
 });
 
+describe("the empty event `sls invoke local` sends without --data", () => {
+  it.each(ROUTES.map((route) => [`${route.method.toUpperCase()} ${route.path}`, route] as const))(
+    "%s answers below 500",
+    async (_title, { function: functionName }) => {
+      const answer = await (await handlerOf(functionName))("" as unknown as APIGatewayProxyEvent, lambdaContext(functionName));
+      expect(answer.statusCode, answer.body).toBeLessThan(500);
+    },
+  );
+
+  it("GET /api/test/all answers its content", async () => {
+    const publicBoard = await handlerOf("publicBoard");
+    const answer = await publicBoard("" as unknown as APIGatewayProxyEvent, lambdaContext("publicBoard"));
+    expect(answer).toMatchObject({ statusCode: 200, body: "Public Content." });
+  });
+});
+
 describe("the authorizer and a console test event", () => {
   it.each([
     ["no Authorization value (null)", null],
