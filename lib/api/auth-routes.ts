@@ -80,6 +80,14 @@ export const signinRoute = {
   },
 } as const satisfies RouteDescription;
 
+/** What both refresh routes answer. */
+const newTokenPair = {
+  status: 200,
+  description: "The new token pair.",
+  content: { "application/json": tokenPairSchema },
+  example: EXAMPLE_TOKEN_PAIR,
+} as const;
+
 export const refreshRoute = {
   method: "post",
   path: "/api/auth/refresh",
@@ -92,12 +100,7 @@ export const refreshRoute = {
   body: refreshSchema,
   bodyExample: { refreshToken: EXAMPLE_REFRESH_TOKEN },
   usesBackends: true,
-  success: {
-    status: 200,
-    description: "The new token pair.",
-    content: { "application/json": tokenPairSchema },
-    example: EXAMPLE_TOKEN_PAIR,
-  },
+  success: newTokenPair,
   refusals: { 401: [invalidRefreshToken] },
 } as const satisfies RouteDescription;
 
@@ -113,12 +116,7 @@ export const refreshtokenRoute = {
   body: refreshtokenSchema,
   bodyExample: { refreshToken: EXAMPLE_REFRESH_TOKEN },
   usesBackends: true,
-  success: {
-    status: 200,
-    description: "The new token pair.",
-    content: { "application/json": tokenPairSchema },
-    example: EXAMPLE_TOKEN_PAIR,
-  },
+  success: newTokenPair,
   refusals: {
     403: [
       { summary: "No `refreshToken`, or not a string", message: REFRESH_TOKEN_REQUIRED },
