@@ -270,7 +270,7 @@ describe("brute force", () => {
     const answers = await burst(account.username, [...Array<string>(10).fill("wrong-password"), account.password]);
     // Every check (a 401 or the 200) was counted before bcrypt: the 5th count locked for 1 s.
     expect(answers.filter((answer) => answer === "401" || answer === "200"), answers.join()).toHaveLength(5);
-    expect(answers.filter((answer) => answer.startsWith("429"))).toEqual(Array(6).fill("429 waiting"));
+    expect(answers.filter((answer) => answer.startsWith("429")), answers.join()).toEqual(Array(6).fill("429 waiting"));
   });
 
   it("checks at most 5 of 11 wrong passwords sent at once for an unknown username; the rest are 429s", async () => {
