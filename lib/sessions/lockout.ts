@@ -36,6 +36,14 @@ function lockedOut(lockedUntil: Date, now: Date): TooManyRequestsError {
   return new TooManyRequestsError(`Too many failed attempts. Try again in ${inWords(seconds)}.`, seconds);
 }
 
+/**
+ * Below 5 failures `locked_until` holds the last failure's time, which is no lock: attempts run
+ * with their own `now`, and one that began a moment before that failure would read it as one.
+ */
+function isLocked(row: { failures: number; lockedUntil: Date }, now: Date): boolean {
+  return row.failures >= FAILURES_BEFORE_LOCK && row.lockedUntil > now;
+}
+
 export interface PasswordAttempt {
   /**
    * The right password: forgets the failures counted up to and including this attempt's own
@@ -57,7 +65,7 @@ export async function beginPasswordAttempt(username: string, now: Date): Promise
   const key = lockoutKey(username);
   const prisma = await getPrisma();
   const row = await prisma.passwordLockout.findUnique({ where: { username: key } });
-  if (row && row.lockedUntil > now) throw lockedOut(row.lockedUntil, now);
+  if (row && isLocked(row, now)) throw lockedOut(row.lockedUntil, now);
   const counted = await reserveCheck(key, now);
   return { succeeded: () => forgetFailures(key, counted, now) };
 }
@@ -71,9 +79,10 @@ export async function beginPasswordAttempt(username: string, now: Date): Promise
  * so the upsert writes a random tag, which only a counted attempt leaves. No SELECT … FOR UPDATE
  * before the upsert: on a missing row it takes gap locks, on which two first attempts deadlock.
  *
- * MySQL and MariaDB evaluate ON DUPLICATE KEY UPDATE assignments left to right: `failures` and
- * `attempt` see the old `locked_until`, which sees the new `failures` and `attempt`. Times come
- * from `now`, not the database's clock, stored in UTC like every DATETIME here.
+ * MySQL and MariaDB evaluate ON DUPLICATE KEY UPDATE assignments left to right: `attempt` sees
+ * the old row (locked, as isLocked says, or not), `failures` and `locked_until` see the new
+ * `attempt` (this attempt counted or not) and `locked_until` the new `failures`. Times come from
+ * `now`, not the database's clock, stored in UTC like every DATETIME here.
  */
 async function reserveCheck(key: string, now: Date): Promise<number> {
   const tag = randomBytes(9).toString("base64url");
@@ -83,8 +92,8 @@ async function reserveCheck(key: string, now: Date): Promise<number> {
     await tx.$executeRaw`
       INSERT INTO password_lockouts (username, failures, locked_until, attempt) VALUES (${key}, 1, ${now}, ${tag})
       ON DUPLICATE KEY UPDATE
-        failures = IF(locked_until > ${now}, failures, IF(locked_until <= ${forgetBefore}, 1, failures + 1)),
-        attempt = IF(locked_until > ${now}, attempt, ${tag}),
+        attempt = IF(failures >= ${FAILURES_BEFORE_LOCK} AND locked_until > ${now}, attempt, ${tag}),
+        failures = IF(attempt <> ${tag}, failures, IF(locked_until <= ${forgetBefore}, 1, failures + 1)),
         locked_until = IF(
           attempt <> ${tag},
           locked_until,

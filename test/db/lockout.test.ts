@@ -189,6 +189,17 @@ describe("brute-force lockout", () => {
     expect(await outcome(signIn({ username: user.username, password: user.password }, T0))).toBe("ok");
   });
 
+  it("does not lock an attempt below 5 failures that began before another one's failure was counted", async () => {
+    // Attempts reach the database out of the order of their clocks: under load, bcrypt and queues
+    // let a later attempt's failure be counted first (two correct signins at once met this).
+    const user = await newUser();
+    expect(await failSignIn(user.username, at(T0, 50))).toBe("refused");
+    expect(await outcome(signIn({ username: user.username, password: user.password }, T0))).toBe("ok");
+    expect(await failSignIn(user.username, at(T0, 50))).toBe("refused");
+    expect(await failSignIn(user.username, at(T0, 20))).toBe("refused");
+    expect(await storedLockout(user.username)).toMatchObject({ failures: 2 });
+  });
+
   it("throttles an unknown username exactly like a known one: the same 429, and no bcrypt for either", async () => {
     const known = await newUser();
     const unknown = uniqueName("ghost");
