@@ -49,6 +49,12 @@ export function gbSecondsPerMillion(ms: number, memoryMb: number): number {
   return (memoryMb / 1024) * (Math.ceil(ms) / 1000) * 1_000_000;
 }
 
+/** `0`, or the count and what it was: `1 (429 ×1)`; socket errors and timeouts have no status. */
+function failuresInWords(t: Throughput): string {
+  const statuses = Object.entries(t.failedStatuses).map(([status, count]) => `${status} ×${count}`);
+  return statuses.length ? `${t.failures} (${statuses.join(", ")})` : String(t.failures);
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ")).join("\n");
@@ -144,7 +150,7 @@ export function printReport(report: Report): void {
 
   const load = [["local stack (serverless-offline)", "requests/s", "median", "p99", "failures"]];
   for (const [route, t] of Object.entries(report.throughput)) {
-    load.push([route, t.requestsPerSecond.toFixed(1), duration(t.latencyMedianMs), duration(t.latencyP99Ms), String(t.failures)]);
+    load.push([route, t.requestsPerSecond.toFixed(1), duration(t.latencyMedianMs), duration(t.latencyP99Ms), failuresInWords(t)]);
   }
   console.log(`\nThroughput, autocannon ${report.plan.loadSeconds} s × ${report.plan.connections} connections:\n`);
   console.log(table(load));

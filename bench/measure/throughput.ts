@@ -14,6 +14,8 @@ export interface Throughput {
   latencyP99Ms: number;
   /** Answers that were not the expected 2xx, and socket errors: a valid run has none. */
   failures: number;
+  /** How many answers of each status other than 2xx: what the failures were. */
+  failedStatuses: Record<string, number>;
 }
 
 export interface ThroughputOptions {
@@ -31,6 +33,11 @@ async function run(url: string, options: ThroughputOptions, request: Partial<aut
     latencyMedianMs: result.latency.p50,
     latencyP99Ms: result.latency.p99,
     failures: result.non2xx + result.errors + result.timeouts,
+    failedStatuses: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {})
+        .filter(([status]) => !status.startsWith("2"))
+        .map(([status, { count }]) => [status, count ?? 0]),
+    ),
   };
 }
 

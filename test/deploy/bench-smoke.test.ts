@@ -62,7 +62,7 @@ describe("npm run bench -- --smoke", () => {
   it("loads the local stack without a failed answer, and prints the targets", () => {
     for (const [route, figures] of Object.entries(report.throughput)) {
       expect(figures.requestsPerSecond, route).toBeGreaterThan(0);
-      expect(figures.failures, route).toBe(0);
+      expect(figures.failures, `${route}: ${JSON.stringify(figures.failedStatuses)}`).toBe(0);
     }
     expect(output).toContain("Targets:");
     expect(output).toContain("GB-seconds per million");
