@@ -71,9 +71,16 @@ export async function localThroughput(options: ThroughputOptions): Promise<Recor
     },
   );
   try {
-    const account = { username: `load_${process.pid}`, email: `load_${process.pid}@example.com`, password: "bench-password-1" };
-    await post(`${offline.baseUrl}/api/auth/signup`, account);
-    const { accessToken } = await post(`${offline.baseUrl}/api/auth/signin`, { username: account.username, password: account.password });
+    // One account per connection: more than 5 signins of one username at once lock it
+    // (lib/sessions/lockout.ts), and real signins come from many users.
+    const accounts = Array.from({ length: options.connections }, (_, index) => ({
+      username: `load_${process.pid}_${index}`,
+      email: `load_${process.pid}_${index}@example.com`,
+      password: "bench-password-1",
+    }));
+    for (const account of accounts) await post(`${offline.baseUrl}/api/auth/signup`, account);
+    const { accessToken } = await post(`${offline.baseUrl}/api/auth/signin`, { username: accounts[0]!.username, password: accounts[0]!.password });
+    let signins = 0;
     return {
       "GET /api/test/user": await run(`${offline.baseUrl}/api/test/user`, options, {
         headers: { Authorization: `Bearer ${String(accessToken)}` },
@@ -81,7 +88,15 @@ export async function localThroughput(options: ThroughputOptions): Promise<Recor
       "POST /api/auth/signin": await run(`${offline.baseUrl}/api/auth/signin`, options, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ username: account.username, password: account.password }),
+        requests: [
+          {
+            // The accounts in turn: each has at most one or two signins running at a time.
+            setupRequest: (request) => {
+              const { username, password } = accounts[signins++ % accounts.length]!;
+              return { ...request, body: JSON.stringify({ username, password }) };
+            },
+          },
+        ],
       }),
     };
   } finally {
