@@ -29,7 +29,7 @@ export default class DeployGuardPlugin {
     if (stage === LOCAL_STAGE) {
       throw new Error(
         `The "${LOCAL_STAGE}" stage is the local one (npm start, sls invoke local): its secrets come from .env and would ship in the template. ` +
-          `Deploy a named stage instead, e.g. sls deploy --stage staging (see the README's deploy guide).`,
+          `Deploy a named stage instead, e.g. sls deploy --stage staging (see docs/deploy.md).`,
       );
     }
     const origins = this.serverless.service.custom?.cors?.origin;

@@ -10,9 +10,10 @@ import { getJwtKeys, type JwtKeys } from "../config.ts";
  * A container holding a key ring from before a rotation meets tokens signed with the new key: it
  * reads the ring again, but after a reading that did not find the key id, not again for this many
  * seconds, so that made-up key ids cannot turn into a Secrets Manager call per request. A reading
- * that found its key starts no wait: two rotations in a row (the README's answer to a leaked
- * key) must not leave the second key refused for 30 s. Counted from that reading, not from when
- * the ring was read: a ring read a second before the rotation is as stale as an older one.
+ * that found its key starts no wait: two rotations in a row (docs/operations.md's answer to a
+ * leaked key) must not leave the second key refused for 30 s. Counted from that reading, not
+ * from when the ring was read: a ring read a second before the rotation is as stale as an older
+ * one.
  */
 export const UNKNOWN_KEY_RELOAD_SECONDS = 30;
 

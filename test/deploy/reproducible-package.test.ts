@@ -102,6 +102,7 @@ describe("the local stage", () => {
     expect(run.code).not.toBe(0);
     expect(run.output).toContain('The "dev" stage is the local one');
     expect(run.output).toContain("sls deploy --stage staging");
+    expect(run.output).toContain("docs/deploy.md");
     expect(existsSync(devPackage)).toBe(false);
   });
 });

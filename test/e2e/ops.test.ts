@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { invokeLocal, printedJson } from "../support/invoke-local.ts";
 import { newAccount, refresh, signedUp, signIn, signUp } from "../support/http.ts";
 
-// The ops functions and `npm run db:migrate`, run the way the README tells an operator to.
+// The ops functions and `npm run db:migrate`, run the way docs/operations.md tells an operator to.
 
 const extraDatabases: TestDatabase[] = [];
 const MIGRATIONS = readMigrations(resolve("prisma/migrations")).map(({ name }) => name);

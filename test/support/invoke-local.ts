@@ -3,7 +3,7 @@ import { rmSync } from "node:fs";
 import { inject } from "vitest";
 import { runBuildFolder } from "./test-run.ts";
 
-// `sls invoke local -f NAME --stage dev`, exactly as the README tells an operator to run it,
+// `sls invoke local -f NAME --stage dev`, exactly as docs/operations.md tells an operator to run it,
 // against this run's database.
 
 export interface InvokeResult {

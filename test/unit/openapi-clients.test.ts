@@ -9,7 +9,7 @@ import { openApiProblems } from "../support/openapi-validity.ts";
 import { postmanCollection } from "../support/postman.ts";
 import { typescriptDeclarations } from "../support/typescript-client.ts";
 
-// What users do with the description (README, "The API description"): check it, import it into
+// What users do with the description (docs/api-description.md): check it, import it into
 // Postman, generate a typed client from it.
 
 const document = openApiDocument();
