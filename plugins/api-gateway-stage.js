@@ -1,7 +1,7 @@
 // @ts-check
-// Lets serverless.yml declare the REST API's stage as a resource of its own (`ApiGatewayStage`,
-// an AWS::ApiGateway::Stage), so that stage settings such as throttling are in the template and
-// every `sls deploy` applies them.
+// Lets the service declare the REST API's stage as a resource of its own (`ApiGatewayStage`, an
+// AWS::ApiGateway::Stage, in resources/api-stage.yml), so that stage settings such as throttling
+// are in the template and every `sls deploy` applies them.
 //
 // osls cannot say this by itself. It makes the stage implicitly, through the StageName of its
 // AWS::ApiGateway::Deployment, whose logical id is new on every run (ApiGatewayDeployment<time>),
@@ -25,7 +25,8 @@ export default class ApiGatewayStagePlugin {
   constructor(serverless) {
     this.serverless = serverless;
     this.hooks = {
-      // After serverless.yml's resources are merged into the template, before it is written.
+      // After the service's resources (resources/*.yml) are merged into the template, before it
+      // is written.
       "after:aws:package:finalize:mergeCustomProviderResources": () => this.bindStageToDeployment(),
     };
   }

@@ -8,8 +8,8 @@
 //   osls's mock OPTIONS method answers on AWS (only where serverless.yml declares `cors`), and
 //   every other answer keeps exactly the CORS headers its handler set, as API Gateway passes them.
 // - Its own answers: the authorizer's refusal ({"statusCode":401,"error":"Unauthorized",...}) and
-//   its 404 for an unknown route become the stage's gateway responses, read from serverless.yml's
-//   resources (AWS::ApiGateway::GatewayResponse) rather than copied here.
+//   its 404 for an unknown route become the stage's gateway responses, read from the service's
+//   resources (resources/gateway-responses.yml, as osls merged them) rather than copied here.
 // - The trailing slash: hapi strips it before routing; API Gateway passes the path as requested
 //   (GET /api/docs/ reaches the docs function as /api/docs/, which redirects).
 // Written here because serverless-offline has no extension point for any of this; it reaches

@@ -6,7 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 // keeps for text/html answers although OWASP's REST Security Cheat Sheet asks for them on API
 // answers too (a JSON answer can still be framed or embedded). Its 7.x line sets them on every
 // answer but declares Node >= 22, and this project also runs on Node 20 (package.json engines).
-// The gateway responses in serverless.yml carry the same values.
+// The gateway responses (resources/gateway-responses.yml) carry the same values.
 
 /** Six months, with subdomains; no `preload`, which only an owner of the domain can ask for. */
 const STRICT_TRANSPORT_SECURITY = { maxAge: 15_552_000, includeSubDomains: true, preload: false };

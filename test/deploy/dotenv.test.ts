@@ -26,7 +26,7 @@ const packageDir = join(service, "package");
 const shell = Object.fromEntries(Object.keys(DOT_ENV).map((name) => [name, undefined]));
 
 beforeAll(() => {
-  for (const entry of ["serverless.yml", "package.json", "tsconfig.json", "openapi.json", "plugins", "functions", "lib", "prisma"]) {
+  for (const entry of ["serverless.yml", "resources", "package.json", "tsconfig.json", "openapi.json", "plugins", "functions", "lib", "prisma"]) {
     cpSync(entry, join(service, entry), { recursive: true });
   }
   symlinkSync(join(process.cwd(), "node_modules"), join(service, "node_modules"), "dir");

@@ -153,8 +153,8 @@ const GATEWAY_RESPONSES = [
   { type: "THROTTLED", statusCode: "429", template: '{"message":"Too many requests: slow down and try again in a few seconds"}' },
   { type: "REQUEST_TOO_LARGE", statusCode: "413", template: '{"message":"Request body must be at most 16 KB"}' },
 ];
-// The handlers' security headers that API Gateway's own answers carry too (serverless.yml says
-// why the others are left out).
+// The handlers' security headers that API Gateway's own answers carry too
+// (resources/gateway-responses.yml says why the others are left out).
 const GATEWAY_SECURITY_HEADERS = [
   "Strict-Transport-Security",
   "X-Content-Type-Options",

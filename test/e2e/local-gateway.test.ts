@@ -69,7 +69,7 @@ describe("API Gateway's own answers on the local stack", () => {
 
     expect([answer.status, answer.text]).toEqual([401, '{"message":"Invalid or expired token"}']);
     expect(answer.headers.get("content-type")).toMatch(/^application\/json\b/);
-    // The gateway response's headers (serverless.yml GatewayResponseUnauthorized).
+    // The gateway response's headers (GatewayResponseUnauthorized, resources/gateway-responses.yml).
     expect(answer.headers.get("access-control-allow-origin")).toBe("*");
     expect(answer.headers.get("x-frame-options")).toBe("DENY");
   });
