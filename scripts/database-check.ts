@@ -3,14 +3,23 @@
 import mysql from "mysql2/promise";
 import { parseDatabaseUrl } from "../lib/db/database-url.ts";
 
-/** Long enough for a database on this machine or the local network, short enough to wait for. */
+/**
+ * Long enough for a database on this machine or the local network, short enough to wait for; a
+ * slower one can say `?connectTimeout=<ms>` in its URL.
+ */
 export const CONNECT_TIMEOUT_MS = 3_000;
 
 /** Where DATABASE_URL came from; the shell wins over .env. */
 export type DatabaseUrlSource = "the shell" | ".env" | "the default";
 
+/** The check's connect timeout: the URL's own `connectTimeout` wins, as it does for the functions' pool. */
+export function connectTimeoutOf(url: string): number {
+  const fromUrl = Number(URL.parse(url)?.searchParams.get("connectTimeout") ?? NaN);
+  return Number.isInteger(fromUrl) && fromUrl > 0 ? fromUrl : CONNECT_TIMEOUT_MS;
+}
+
 /** Opens and closes one connection to the server at `url` (not to its database, which may not exist yet). */
-export async function checkDatabaseServer(url: string, timeoutMs = CONNECT_TIMEOUT_MS): Promise<void> {
+export async function checkDatabaseServer(url: string, timeoutMs = connectTimeoutOf(url)): Promise<void> {
   const { host, port, user, password } = parseDatabaseUrl(url);
   await (await mysql.createConnection({ host, port, user, password, connectTimeout: timeoutMs })).end();
 }
@@ -30,7 +39,6 @@ export function shownDatabaseUrl(url: string): string {
 export interface DatabaseProblemContext {
   url: string;
   source: DatabaseUrlSource;
-  timeoutMs?: number;
 }
 
 // The errors both drivers give (mysql2 here, mariadb in the functions), as measured against
@@ -57,7 +65,7 @@ function why(code: string, server: string, timeoutMs: number): string {
  * The message for a database error, or undefined for one that has no better words than its own.
  * Never shows the password: only the error's code, the URL's parts and the server's user name.
  */
-export function describeDatabaseProblem(error: unknown, { url, source, timeoutMs = CONNECT_TIMEOUT_MS }: DatabaseProblemContext): string | undefined {
+export function describeDatabaseProblem(error: unknown, { url, source }: DatabaseProblemContext): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== "string") return undefined;
   let address;
@@ -75,7 +83,7 @@ export function describeDatabaseProblem(error: unknown, { url, source, timeoutMs
     [`${problem}.`, tried, fixes.length > 1 ? "To fix it, one of:" : "To fix it:", ...fixes.map((fix) => `  - ${fix}`)].join("\n");
 
   if (NO_SERVER.has(code)) {
-    return screen(`No database server: ${why(code, server, timeoutMs)}`, [
+    return screen(`No database server: ${why(code, server, connectTimeoutOf(url))}`, [
       `start MySQL or MariaDB listening at ${server}`,
       DB_UP,
       inDotEnv,

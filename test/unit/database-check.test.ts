@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkDatabaseServer, describeDatabaseProblem, shownDatabaseUrl, type DatabaseUrlSource } from "../../scripts/database-check.ts";
+import { checkDatabaseServer, connectTimeoutOf, describeDatabaseProblem, shownDatabaseUrl, type DatabaseUrlSource } from "../../scripts/database-check.ts";
 
 // What `npm start` and `npm run db:migrate` say when DATABASE_URL leads nowhere: the URL tried
 // without its password, and the fix for each kind of failure. The refused and silent servers are
@@ -38,15 +38,15 @@ afterAll(async () => {
 });
 
 /** The error checkDatabaseServer fails with. */
-async function failureOf(url: string, timeoutMs?: number): Promise<unknown> {
-  return checkDatabaseServer(url, timeoutMs).then(
+async function failureOf(url: string): Promise<unknown> {
+  return checkDatabaseServer(url).then(
     () => expect.fail("connected"),
     (error: unknown) => error,
   );
 }
 
-function problem(error: unknown, url: string, source: DatabaseUrlSource = ".env", timeoutMs?: number): string {
-  const message = describeDatabaseProblem(error, { url, source, timeoutMs });
+function problem(error: unknown, url: string, source: DatabaseUrlSource = ".env"): string {
+  const message = describeDatabaseProblem(error, { url, source });
   expect(message).toBeDefined();
   expect(message).not.toContain(PASSWORD);
   return message!;
@@ -63,6 +63,15 @@ describe("shownDatabaseUrl", () => {
     ["something that is no URL", `not a url ${PASSWORD}`, "(not a valid URL)"],
   ])("shows a URL with %s without password or options", (_case, url, shown) => {
     expect(shownDatabaseUrl(url)).toBe(shown);
+  });
+});
+
+describe("connectTimeoutOf", () => {
+  it("is 3 s unless the URL's connectTimeout says otherwise", () => {
+    expect(connectTimeoutOf("mysql://root@127.0.0.1/auth_api")).toBe(3_000);
+    expect(connectTimeoutOf("mysql://root@db.example.com/auth_api?connectTimeout=20000")).toBe(20_000);
+    expect(connectTimeoutOf("mysql://root@127.0.0.1/auth_api?connectTimeout=soon")).toBe(3_000);
+    expect(connectTimeoutOf("not a url")).toBe(3_000);
   });
 });
 
@@ -89,12 +98,12 @@ describe("describeDatabaseProblem", () => {
     expect(message).toContain("into .env, and leave it out of the shell (the shell's wins)");
   });
 
-  it("a server that never greets: timed out after the check's own short timeout", async () => {
+  it("a server that never greets: timed out after the URL's connectTimeout", async () => {
     const url = `mysql://root:${PASSWORD}@127.0.0.1:${silentPort}/auth_api`;
-    const error = await failureOf(url, 300);
+    const error = await failureOf(`${url}?connectTimeout=300`);
     expect(error).toMatchObject({ code: "ETIMEDOUT" });
 
-    const message = problem(error, url, ".env", 300);
+    const message = problem(error, `${url}?connectTimeout=300`);
     expect(message).toMatch(new RegExp(`^No database server: no answer from 127\\.0\\.0\\.1:${silentPort} within 0\\.3 s \\(timed out\\)\\.\n`));
     expect(message).toContain("npm run db:up");
   });
