@@ -1,13 +1,18 @@
-// Run by `npm start`: a fresh clone gets a .env with its own random JWT secret, so the local API
-// works at once and no secret is ever committed.
-import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+// Run by `npm start`: a fresh clone gets a .env with its own random JWT secret, and .env stays
+// the one place for DATABASE_URL. A DATABASE_URL given on `npm start`'s command line is written
+// into .env, so that the commands run later without it (`npm run create-admin`, `npm run
+// db:migrate`) use the same database as the API.
+import { shownDatabaseUrl } from "./database-check.ts";
+import { DOT_ENV_FILE, ensureDotEnv, setDotEnvValue } from "./dot-env-file.ts";
 
-const ENV_FILE = ".env";
+if (ensureDotEnv()) console.log(`created ${DOT_ENV_FILE} from .env.example with a random JWT_SECRET`);
 
-if (!existsSync(ENV_FILE)) {
-  const example = readFileSync(".env.example", "utf8");
-  const secret = randomBytes(48).toString("base64url");
-  writeFileSync(ENV_FILE, example.replace(/^JWT_SECRET=.*$/m, `JWT_SECRET=${secret}`), { mode: 0o600 });
-  console.log(`created ${ENV_FILE} from .env.example with a random JWT_SECRET`);
+const fromShell = process.env.DATABASE_URL;
+if (fromShell) {
+  const before = setDotEnvValue("DATABASE_URL", fromShell);
+  if (before !== fromShell) {
+    console.log(
+      `${DOT_ENV_FILE}: DATABASE_URL set to the shell's ${shownDatabaseUrl(fromShell)} (was ${before === undefined ? "unset" : shownDatabaseUrl(before)}), so later commands use the same database`,
+    );
+  }
 }
