@@ -2,7 +2,12 @@ import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config
 
 // A test's folder is its project; `npm run test:<project>` runs one, `npm test` all of them.
 //   test/unit/     no database, no server: lib/ and handlers with fixed settings
-//                  (test/setup/unit.env.ts). Runs in seconds: the loop while coding.
+//                  (test/setup/unit.env.ts), and property tests of the parsers of untrusted
+//                  input. Runs in seconds: the loop while coding. Nothing heavy belongs here.
+//   test/slow/     no database, no server either, same settings, but each file runs a real tool
+//                  or waits on a real timeout: bundling with esbuild, the TypeScript compiler,
+//                  openapi-typescript, openapi-to-postmanv2, the OpenAPI schema validator, the
+//                  AWS SDK's timeouts against a silent port.
 //   test/db/       lib/ and handlers through Lambda event shapes against a database the run
 //                  creates, migrates and drops (test/setup/db.global.ts); no server.
 //   test/e2e/      over HTTP through serverless-offline, and the ops functions through
@@ -26,7 +31,11 @@ export default defineConfig({
     maxWorkers: 2,
     restoreMocks: true,
     projects: [
-      project("unit", { setupFiles: ["test/setup/unit.env.ts"] }),
+      // Worker threads start faster than child processes: a quarter off the unit loop here, each
+      // file still alone in its own thread with its own copy of process.env. The run guard of
+      // exit-with-run.ts is for child processes; the unit tests start no server and no database.
+      project("unit", { pool: "threads", setupFiles: ["test/setup/unit.env.ts"] }),
+      project("slow", { testTimeout: 30_000, setupFiles: ["test/setup/unit.env.ts"] }),
       project("db", { ...slow, globalSetup: ["test/setup/db.global.ts"], setupFiles: ["test/setup/db.env.ts"] }),
       project("e2e", { ...slow, globalSetup: ["test/setup/e2e.global.ts"] }),
       // One file at a time: osls builds every package in the checkout's own .serverless folder

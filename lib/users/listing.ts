@@ -3,28 +3,12 @@ import { invalidFields } from "../errors.ts";
 import { requireCurrentAdmin } from "./admin-rights.ts";
 import { listUsersAfter } from "./repository.ts";
 import type { UserPage } from "./answers.ts";
-import { CURSOR_PATTERN, DEFAULT_PAGE_SIZE, listQueryParameters, MAX_PAGE_SIZE } from "./schemas.ts";
+import { decodeCursor, encodeCursor } from "./cursors.ts";
+import { DEFAULT_PAGE_SIZE, listQueryParameters, MAX_PAGE_SIZE } from "./schemas.ts";
 import { toUserView } from "./view.ts";
 
 // Keyset pagination by id: a page is the users after the last id of the previous page, so pages
 // stay stable while users sign up, and every page costs one index range scan.
-
-const CURSOR_PREFIX = "u:";
-const CURSOR_FORM = new RegExp(CURSOR_PATTERN);
-
-/** Opaque to clients: they hand back what they were given. */
-function encodeCursor(lastId: number): string {
-  return Buffer.from(`${CURSOR_PREFIX}${lastId}`, "utf8").toString("base64url");
-}
-
-function decodeCursor(cursor: string): number {
-  const decoded = CURSOR_FORM.test(cursor) ? Buffer.from(cursor, "base64url").toString("utf8") : "";
-  const id = decoded.startsWith(CURSOR_PREFIX) ? Number(decoded.slice(CURSOR_PREFIX.length)) : NaN;
-  if (!Number.isSafeInteger(id) || id < 0 || encodeCursor(id) !== cursor) {
-    throw invalidFields([{ ...listQueryParameters.cursor.refusal.errors[0] }]);
-  }
-  return id;
-}
 
 function pageSize(limit: string | undefined): number {
   if (limit === undefined) return DEFAULT_PAGE_SIZE;

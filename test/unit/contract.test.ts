@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { assertConforms, ContractViolation, redactedBody, responseProblems, type ObservedResponse } from "../support/contract.ts";
-import { fixtureDocument } from "./openapi-fixture.ts";
+import { fixtureDocument } from "../support/openapi-fixture.ts";
 
-// The contract checker on a small description (./openapi-fixture.ts): what conforms passes, and
-// each kind of difference is named.
+// The contract checker on a small description (test/support/openapi-fixture.ts): what conforms
+// passes, and each kind of difference is named.
 
 const doc = fixtureDocument();
 const USER = { id: 7, username: "alice", roles: ["ROLE_USER"], createdAt: "2026-11-23T10:00:00.000Z" };

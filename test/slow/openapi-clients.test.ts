@@ -28,8 +28,8 @@ describe("the description as tools read it", () => {
     expect(requests.map(({ method, path }) => `${method} ${path}`).sort()).toEqual(ROUTES.map((route) => `${route.method.toUpperCase()} ${asPostman(route.path)}`).sort());
   });
 
-  // The TypeScript compiler checks a whole program: about 3 s on an idle core here, past the unit
-  // tests' 5 s default on a loaded machine. Its 60 s are room, not a time this test checks.
+  // The TypeScript compiler checks a whole program: about 3 s on an idle core here, past vitest's
+  // 5 s default on a loaded machine. Its 60 s are room, not a time this test checks.
   it("generates a typed client (openapi-typescript) that holds a front end to the routes' bodies and answers", async () => {
     // Prepare: the types as `npx openapi-typescript openapi.json -o auth-api.d.ts` writes them,
     // and code a front end would write against them, with two mistakes the types must catch.

@@ -3,7 +3,7 @@ import { openApiDocument } from "../../lib/api/openapi.ts";
 import { ROUTES } from "../../lib/api/routes.ts";
 import { START_CURSOR } from "../../lib/users/schemas.ts";
 import { postmanCollection, type PostmanRequest } from "../support/postman.ts";
-import { fixtureDocument } from "./openapi-fixture.ts";
+import { fixtureDocument } from "../support/openapi-fixture.ts";
 
 describe("postmanCollection", () => {
   it("converts a 3.1 description into one request per operation", async () => {

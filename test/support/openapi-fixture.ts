@@ -1,6 +1,6 @@
-import type { OpenApiDocument } from "../support/contract.ts";
+import type { OpenApiDocument } from "./contract.ts";
 
-// A small OpenAPI 3.1 description for the unit tests of the contract checker and the tools around
+// A small OpenAPI 3.1 description for the tests of the contract checker and the tools around
 // it: a templated path beside a literal one, a $ref'd schema and response, a 4XX range, a 204, a
 // text answer, a required header, security requirements, and 3.1's schema keywords (`examples`,
 // type lists, `x-…` extensions).

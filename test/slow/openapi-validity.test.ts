@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { openApiProblems } from "../support/openapi-validity.ts";
-import { fixtureDocument } from "./openapi-fixture.ts";
+import { fixtureDocument } from "../support/openapi-fixture.ts";
 
 // openApiProblems must pass a valid 3.1 description and catch each kind of broken one.
 

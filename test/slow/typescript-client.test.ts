@@ -1,7 +1,7 @@
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { typescriptDeclarations } from "../support/typescript-client.ts";
-import { fixtureDocument } from "./openapi-fixture.ts";
+import { fixtureDocument } from "../support/openapi-fixture.ts";
 
 describe("typescriptDeclarations", () => {
   it("declares every path, operation and schema of a 3.1 description", async () => {
