@@ -1,4 +1,4 @@
-import { getSettings } from "../config.ts";
+import { getSettings } from "../config/settings.ts";
 import { UnauthorizedError } from "../errors.ts";
 import { hs256Jws, verifiedPayload } from "./jws.ts";
 import { verificationKey } from "./key-ring.ts";

@@ -5,7 +5,7 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { callerFromAuthorizerContext, requireRole, type Caller } from "../auth/caller.ts";
 import type { RoleName } from "../auth/roles.ts";
-import { corsOrigins } from "../config.ts";
+import { corsOrigins } from "../config/cors-origins.ts";
 import { logger } from "../logger.ts";
 import { errorAnswers } from "./error-answers.ts";
 import { securityHeaders } from "./security-headers.ts";

@@ -3,7 +3,7 @@ import type { APIGatewayProxyResult } from "aws-lambda";
 import { databaseUnavailable } from "../db/unavailable.ts";
 import { ApiError, ServiceUnavailableError } from "../errors.ts";
 import { logger } from "../logger.ts";
-import { SecretsManagerUnavailableError } from "../secrets.ts";
+import { SecretsManagerUnavailableError } from "../config/secrets-manager.ts";
 import { json } from "./responses.ts";
 
 // The one place errors become answers: an ApiError (thrown by lib/ or the body reader) is a 4xx

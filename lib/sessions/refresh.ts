@@ -1,4 +1,4 @@
-import { getSettings } from "../config.ts";
+import { getSettings } from "../config/settings.ts";
 import { ForbiddenError, UnauthorizedError } from "../errors.ts";
 import { logger } from "../logger.ts";
 import { INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REFUSED, REFRESH_TOKEN_REQUIRED } from "./refresh-refusals.ts";

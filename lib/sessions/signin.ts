@@ -1,6 +1,6 @@
 import { verifyPassword } from "../auth/passwords.ts";
 import { toTutorialRoleName } from "../auth/roles.ts";
-import { getSettings } from "../config.ts";
+import { getSettings } from "../config/settings.ts";
 import { UnauthorizedError } from "../errors.ts";
 import { findUserByUsername } from "../users/repository.ts";
 import { beginPasswordAttempt } from "./lockout.ts";

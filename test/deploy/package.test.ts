@@ -463,6 +463,18 @@ describe("packaged prod stage", () => {
     expect(librariesIn((await bundle("signin.zip")).code)).toEqual(Object.keys(LIBRARY_MARKERS));
   });
 
+  it("ships no database settings in the authorizer's, the boards', the description's and the docs page's bundles", async () => {
+    // DATABASE_URL's reader and its RDS secret forms live beside the database client (lib/db/).
+    for (const zip of [AUTHORIZER_ZIP, ...BOARD_ZIPS, "apiDescription.zip", DOCS_ZIP]) {
+      const { code } = await bundle(zip);
+      expect(code, zip).not.toContain("DATABASE_URL");
+      expect(code, zip).not.toContain("aurora-mysql");
+    }
+    // The words do mark them: signin's bundle holds both.
+    expect((await bundle("signin.zip")).code).toContain("DATABASE_URL");
+    expect((await bundle("signin.zip")).code).toContain("aurora-mysql");
+  });
+
   it("ships Ajv's compiler and jsonwebtoken in no bundle", async () => {
     for (const [source, words] of Object.entries(UNSHIPPED_LIBRARIES)) {
       expect(readFileSync(source, "utf8"), source).toContain(words);

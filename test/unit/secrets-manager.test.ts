@@ -1,9 +1,9 @@
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { beforeEach, describe, expect, it } from "vitest";
-import { expiring, readCurrentSecret, readPreviousSecret } from "../../lib/secrets.ts";
+import { expiring, readCurrentSecret, readPreviousSecret } from "../../lib/config/secrets-manager.ts";
 import { failNextRead, getSecretValueCalls, putSecretValue, resetSecretsManager, secretsManagerMock } from "../support/secrets-manager.ts";
 
-// The loader under lib/config.ts: Secrets Manager by version stage, and a value kept for a while.
+// The loader under lib/config/jwt-keys.ts and lib/db/database-secret.ts: Secrets Manager by version stage, and a value kept for a while.
 
 const ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:auth-api/prod/jwt-secret-AbCdEf";
 

@@ -1,7 +1,7 @@
 import type { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 
 // Reading Secrets Manager, and keeping what was read for a while. Nothing here knows what a
-// secret means (lib/config.ts does), and no message here shows any of a secret's content.
+// secret means (lib/config/jwt-keys.ts and lib/db/database-secret.ts do), and no message here shows any of a secret's content.
 //
 // Hand-written rather than Powertools Parameters' getSecret or @middy/secrets-manager, measured
 // on this project's bundles: both import the SDK statically, which esbuild turns into a top-level
