@@ -1,6 +1,6 @@
 import type { JSONSchema } from "json-schema-to-ts";
 import type { CallerSource, RouteSpec } from "../http/route.ts";
-import type { ObjectSchema } from "../input-schema.ts";
+import type { ObjectSchema } from "../validation/input-schema.ts";
 
 // What the route table (lib/api/routes.ts) says of one route: the spec its handler is built from
 // (httpRoute: body schema, forms, caller, role) and what the OpenAPI description says besides.

@@ -1,5 +1,5 @@
 import { invalidFields, ValidationError, type FieldError } from "../errors.ts";
-import { MAX_FIELD_ERRORS, shortFieldName } from "../field-errors.ts";
+import { MAX_FIELD_ERRORS, shortFieldName } from "../validation/field-errors.ts";
 
 // Path parameters are strings from the URL: read them strictly, so `/users/1e3` or `/users/01`
 // is a 400 rather than some other user.

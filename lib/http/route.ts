@@ -4,7 +4,7 @@ import type { FromSchema } from "json-schema-to-ts";
 import { callerFromOptionalBearer } from "../auth/bearer-caller.ts";
 import type { Caller } from "../auth/caller.ts";
 import type { RoleName } from "../auth/roles.ts";
-import type { ObjectSchema } from "../validation.ts";
+import type { ObjectSchema } from "../validation/input-check.ts";
 import { authorizerCaller, callerReader, httpChain, type RequestReader } from "./chain.ts";
 import { requestBody } from "./request-body.ts";
 

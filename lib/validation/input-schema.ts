@@ -1,6 +1,6 @@
 import type { JSONSchema } from "json-schema-to-ts";
 
-// What an input schema is, apart from lib/validation.ts: the script that compiles the validators
+// What an input schema is, apart from input-check.ts: the script that compiles the validators
 // (scripts/compile-validators.ts) needs it before any compiled validator exists.
 
 /** The shape every input schema has: named fields and nothing else. */

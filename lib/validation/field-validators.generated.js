@@ -294,7 +294,7 @@ return errors === 0;
 }
 
 
-/** Each field schema's validator, by the schema's JSON (lib/validation.ts fieldSchemaKey). */
+/** Each field schema's validator, by the schema's JSON (lib/validation/input-check.ts fieldSchemaKey). */
 export const FIELD_VALIDATORS = new Map([
   ["{\"const\":true}", field0],
   ["{\"description\":\"The refresh token from signin or the last refresh.\"}", field1],

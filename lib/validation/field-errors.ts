@@ -1,8 +1,8 @@
 import type { ErrorObject } from "ajv";
-import type { FieldError } from "./errors.ts";
+import type { FieldError } from "../errors.ts";
 
-// Ajv's errors in the API's `{field, message}` shape, said in words. Apart from lib/validation.ts
-// so that modules which only report field errors do not pull Ajv into their bundles.
+// Ajv's errors in the API's `{field, message}` shape, said in words. Apart from input-check.ts so
+// that modules which only report field errors do not pull Ajv into their bundles.
 
 /** At most this many errors, and field names this long, so no body can ask for a long answer. */
 export const MAX_FIELD_ERRORS = 5;

@@ -1,5 +1,5 @@
 import type { JSONSchema } from "json-schema-to-ts";
-import { invalidFields, ValidationError, type FieldError } from "./errors.ts";
+import { invalidFields, ValidationError, type FieldError } from "../errors.ts";
 import { fieldErrorOf, MAX_FIELD_ERRORS, shortFieldName } from "./field-errors.ts";
 import { FIELD_VALIDATORS, type FieldValidator } from "./field-validators.generated.js";
 import { fieldSchemaKey, type ObjectSchema } from "./input-schema.ts";
