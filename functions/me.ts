@@ -1,4 +1,4 @@
-import { meRoute } from "../lib/api/auth-routes.ts";
+import { meRoute } from "../lib/routes/auth-routes.ts";
 import { json } from "../lib/http/responses.ts";
 import { httpRoute } from "../lib/http/route.ts";
 import { getProfile } from "../lib/users/profile.ts";

@@ -1,4 +1,4 @@
-import { passwordChangeRoute } from "../lib/api/auth-routes.ts";
+import { passwordChangeRoute } from "../lib/routes/auth-routes.ts";
 import { empty } from "../lib/http/responses.ts";
 import { httpRoute } from "../lib/http/route.ts";
 import { changePassword } from "../lib/sessions/password-change.ts";

@@ -1,4 +1,4 @@
-import { signupRoute } from "../lib/api/auth-routes.ts";
+import { signupRoute } from "../lib/routes/auth-routes.ts";
 import { json } from "../lib/http/responses.ts";
 import { httpRoute } from "../lib/http/route.ts";
 import type { SignupAnswer } from "../lib/users/answers.ts";

@@ -1,4 +1,4 @@
-import { endUserSessionsRoute, listUsersRoute, setUserRolesRoute } from "../../lib/api/admin-routes.ts";
+import { endUserSessionsRoute, listUsersRoute, setUserRolesRoute } from "../../lib/routes/admin-routes.ts";
 import { idParam, queryParameters } from "../../lib/http/params.ts";
 import { empty, json } from "../../lib/http/responses.ts";
 import { httpRoute } from "../../lib/http/route.ts";

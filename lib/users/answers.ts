@@ -2,7 +2,7 @@ import type { FromSchema } from "json-schema-to-ts";
 import { TUTORIAL_ROLE_NAMES } from "../auth/roles.ts";
 
 // The user routes' success answers, each schema both the answer's type (FromSchema) and its part
-// of the OpenAPI description (lib/api/). Closed objects (additionalProperties: false): the
+// of the OpenAPI description (lib/routes/). Closed objects (additionalProperties: false): the
 // end-to-end tests check every answer against them, so a field that should never leave (a
 // password hash) fails the build.
 

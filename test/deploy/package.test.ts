@@ -6,7 +6,7 @@ import middy from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROUTES as TABLE } from "../../lib/api/routes.ts";
+import { ROUTES as TABLE } from "../../lib/routes/routes.ts";
 import { securityHeaders } from "../../lib/http/security-headers.ts";
 import { SWAGGER_UI_FILES } from "../../plugins/esbuild-plugins.js";
 import { extractZip, packageProdStage } from "../support/packaged.ts";
@@ -47,7 +47,7 @@ let paramsPackageDir: string;
 let paramsTemplate: Template;
 let paramsTemplateText: string;
 
-// Every route of the route table (lib/api/routes.ts), as the template names it: its path without
+// Every route of the route table (lib/routes/routes.ts), as the template names it: its path without
 // the leading slash, and its function's logical id.
 const ROUTES = TABLE.map((route) => ({
   path: route.path.slice(1),

@@ -1,4 +1,4 @@
-import { DOCS_ASSET_FILES } from "../docs/page.ts";
+import { DOCS_ASSET_FILES } from "../docs-page/page.ts";
 import type { RouteDescription } from "./route-description.ts";
 
 // The API's own description and the docs page that shows it: public, no database.

@@ -6,7 +6,7 @@ import type { RouteDescription } from "./route-description.ts";
 
 /**
  * Every HTTP route of the API, in the description's order: the one table that the handlers take
- * their specs from, the OpenAPI description is generated from (lib/api/openapi.ts), and tests hold
+ * their specs from, the OpenAPI description is generated from (lib/openapi/openapi.ts), and tests hold
  * serverless.yml's events to. Handlers import their own entry from the group modules, so a
  * bundle carries its route's schemas and not the whole table.
  */

@@ -6,7 +6,7 @@ import { signupSchema } from "../users/schemas.ts";
 import type { RouteDescription } from "./route-description.ts";
 
 // The routes under /api/auth: accounts and sessions. Each entry is the spec its handler is built
-// from and its part of the OpenAPI description (lib/api/openapi.ts).
+// from and its part of the OpenAPI description (lib/openapi/openapi.ts).
 
 // What the examples show: one made-up account and made-up tokens of the real forms.
 const EXAMPLE_ACCESS_TOKEN =

@@ -5,8 +5,8 @@ import { signinAnswerSchema, tokenPairSchema } from "../sessions/answers.ts";
 import { passwordChangeSchema, refreshSchema, signinSchema, signoutSchema } from "../sessions/schemas.ts";
 import { rolesViewSchema, signupAnswerSchema, userPageSchema, userViewSchema } from "../users/answers.ts";
 import { rolesUpdateSchema, signupSchema } from "../users/schemas.ts";
-import type { Refusal, RouteDescription } from "./route-description.ts";
-import { ROUTES } from "./routes.ts";
+import type { Refusal, RouteDescription } from "../routes/route-description.ts";
+import { ROUTES } from "../routes/routes.ts";
 
 // The OpenAPI 3.1 description, generated from the route table: the bodies' schemas are the ones
 // the handlers validate with, the answers' schemas the ones their types come from. `npm run

@@ -2,7 +2,7 @@ import type { JSONSchema } from "json-schema-to-ts";
 import type { CallerSource, RouteSpec } from "../http/route.ts";
 import type { ObjectSchema } from "../validation/input-schema.ts";
 
-// What the route table (lib/api/routes.ts) says of one route: the spec its handler is built from
+// What the route table (lib/routes/routes.ts) says of one route: the spec its handler is built from
 // (httpRoute: body schema, forms, caller, role) and what the OpenAPI description says besides.
 // Plain data only, so that a handler bundles its own route's entry and nothing more.
 
@@ -56,6 +56,6 @@ export interface RouteDescription extends RouteSpec<ObjectSchema | undefined, Ca
   success: { status: 200 | 201 | 204 } & SuccessAnswer;
   /** When it answers 301 to `Location`, and why. */
   moved?: string;
-  /** The route's own refusals by status; lib/api/openapi.ts adds those every route of its kind has. */
+  /** The route's own refusals by status; lib/openapi/openapi.ts adds those every route of its kind has. */
   refusals?: Readonly<Partial<Record<400 | 401 | 403 | 404 | 409 | 429, readonly Refusal[]>>>;
 }
