@@ -2,7 +2,7 @@ import { roleRequiredMessage } from "../auth/roles.ts";
 import { describeFieldError, type FieldError } from "../errors.ts";
 import { MAX_BODY_BYTES } from "../http/request-body.ts";
 import { signinAnswerSchema, tokenPairSchema } from "../sessions/answers.ts";
-import { passwordChangeSchema, refreshSchema, signinSchema, signoutSchema } from "../sessions/schemas.ts";
+import { changePasswordSchema, refreshSchema, signinSchema, signoutSchema } from "../sessions/schemas.ts";
 import { rolesViewSchema, signupAnswerSchema, userPageSchema, userViewSchema } from "../users/answers.ts";
 import { rolesUpdateSchema, signupSchema } from "../users/schemas.ts";
 import type { Refusal, RouteDescription } from "../routes/route-description.ts";
@@ -27,7 +27,7 @@ const NAMED_SCHEMAS: Record<string, object> = {
   SigninRequest: signinSchema,
   RefreshRequest: refreshSchema,
   SignoutRequest: signoutSchema,
-  PasswordChangeRequest: passwordChangeSchema,
+  PasswordChangeRequest: changePasswordSchema,
   RolesUpdateRequest: rolesUpdateSchema,
   SignupAnswer: signupAnswerSchema,
   SigninAnswer: signinAnswerSchema,

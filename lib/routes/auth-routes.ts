@@ -1,6 +1,6 @@
 import { signinAnswerSchema, tokenPairSchema } from "../sessions/answers.ts";
 import { INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REFUSED, REFRESH_TOKEN_REQUIRED } from "../sessions/refresh-refusals.ts";
-import { passwordChangeSchema, refreshSchema, refreshtokenSchema, signinSchema, signoutSchema } from "../sessions/schemas.ts";
+import { changePasswordSchema, refreshSchema, refreshtokenSchema, signinSchema, signoutSchema } from "../sessions/schemas.ts";
 import { signupAnswerSchema, userViewSchema } from "../users/answers.ts";
 import { signupSchema } from "../users/schemas.ts";
 import type { RouteDescription } from "./route-description.ts";
@@ -159,7 +159,7 @@ export const signoutRoute = {
   },
 } as const satisfies RouteDescription;
 
-export const passwordChangeRoute = {
+export const changePasswordRoute = {
   method: "post",
   path: "/api/auth/password",
   function: "changePassword",
@@ -168,7 +168,7 @@ export const passwordChangeRoute = {
   summary: "Change your password",
   description:
     "Takes the current password and a new one. Every session of the account ends, this one too: sign in again with the new password. Wrong current passwords count towards signin's lockout.",
-  body: passwordChangeSchema,
+  body: changePasswordSchema,
   caller: "authorizer",
   bodyExample: { currentPassword: "correct-horse-battery", newPassword: "another-long-passphrase" },
   usesBackends: true,

@@ -1,5 +1,5 @@
 import { listUsersRoute, setUserRolesRoute, endUserSessionsRoute } from "./admin-routes.ts";
-import { meRoute, passwordChangeRoute, refreshRoute, refreshtokenRoute, signinRoute, signoutRoute, signupRoute } from "./auth-routes.ts";
+import { meRoute, changePasswordRoute, refreshRoute, refreshtokenRoute, signinRoute, signoutRoute, signupRoute } from "./auth-routes.ts";
 import { adminBoardRoute, moderatorBoardRoute, pmBoardRoute, publicBoardRoute, userBoardRoute } from "./board-routes.ts";
 import { apiDescriptionRoute, docsAssetRoute, docsPageRoute } from "./docs-routes.ts";
 import type { RouteDescription } from "./route-description.ts";
@@ -16,7 +16,7 @@ export const ROUTES: readonly RouteDescription[] = [
   refreshRoute,
   refreshtokenRoute,
   signoutRoute,
-  passwordChangeRoute,
+  changePasswordRoute,
   meRoute,
   listUsersRoute,
   setUserRolesRoute,

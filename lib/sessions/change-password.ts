@@ -3,7 +3,7 @@ import { assertStorablePassword, hashPassword, normalizePassword, verifyPassword
 import { invalidFields, UnauthorizedError } from "../errors.ts";
 import { findPasswordOf } from "../users/repository.ts";
 import { beginPasswordAttempt } from "./lockout.ts";
-import type { PasswordChangeInput } from "./schemas.ts";
+import type { ChangePasswordInput } from "./schemas.ts";
 import { replacePasswordEndingSessions } from "./store.ts";
 
 // Here rather than in lib/users: a password change is a credential event. It checks the current
@@ -17,7 +17,7 @@ const WRONG_PASSWORD = "Current password is incorrect";
  * stored username); the new one follows the signup rules. Every session ends, here and on other
  * devices; access tokens already issued run out on their own.
  */
-export async function changePassword(caller: Caller, input: PasswordChangeInput, now = new Date()): Promise<void> {
+export async function changePassword(caller: Caller, input: ChangePasswordInput, now = new Date()): Promise<void> {
   assertStorablePassword(input.newPassword, "newPassword");
   const user = await findPasswordOf(caller.userId);
   // A deleted account's access token still verifies until it expires; there is no password to guess.
