@@ -44,7 +44,7 @@ export const MAX_PAGE_SIZE = 100;
 /** The form of every cursor the list gives out: it is checked before it is decoded. */
 export const CURSOR_PATTERN = "^[A-Za-z0-9_-]{1,32}$";
 /**
- * The cursor before the first user (`u:0`, base64url; lib/users/listing.ts decodes it), which is
+ * The cursor before the first user (`u:0`, base64url; lib/users/list-users.ts decodes it), which is
  * what no cursor means: the description states it as the default, so that a client that sends the
  * default gets the first page, not a 400 (Postman's importer sends every query parameter, and
  * fakes a value matching the pattern for one without a default).

@@ -301,7 +301,7 @@ describe("the database routes when the database goes silent", () => {
       signin: (await import("../../functions/signin.ts")).handler,
       me: (await import("../../functions/me.ts")).handler,
       refresh: (await import("../../functions/refresh.ts")).handler,
-      listUsers: (await import("../../functions/admin/users.ts")).list,
+      listUsers: (await import("../../functions/admin/list-users.ts")).handler,
       signup: (await import("../../functions/signup.ts")).handler,
     }));
     const call = (handler: unknown, event: APIGatewayProxyEvent) =>

@@ -8,6 +8,6 @@ import { endAllSessionsAuthorized } from "./store.ts";
  * admin right is checked under the admins' lock in the transaction that ends the sessions, so a
  * demotion committed first wins.
  */
-export async function endSessionsOfUser(caller: Caller, userId: number): Promise<void> {
+export async function endUserSessions(caller: Caller, userId: number): Promise<void> {
   if (!(await endAllSessionsAuthorized(userId, (tx) => requireAdminWithin(tx, caller)))) throw userNotFound(userId);
 }
