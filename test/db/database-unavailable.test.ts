@@ -427,7 +427,7 @@ describe("a statement that rightly takes longer than a route's bound", () => {
         "INSERT INTO sessions (id, user_id, token_hash, expires_at) SELECT REPEAT('a', 32), id, REPEAT('b', 64), NOW(3) - INTERVAL 1 DAY FROM users",
       );
       process.env.DATABASE_URL = database.url;
-      const { handler } = await newContainerWith(() => import("../../functions/ops/pruneSessions.ts"));
+      const { handler } = await newContainerWith(() => import("../../functions/ops/prune-sessions.ts"));
       await locker.query("BEGIN");
       await locker.query("SELECT * FROM sessions FOR UPDATE");
       // Act: the prune waits on the lock, past the routes' 1.5 s, until it is released after 2 s.
