@@ -1,4 +1,4 @@
-// Typed errors thrown by lib/ and answered in one place (lib/http/error-answers.ts).
+// Typed errors thrown by lib/ and answered in one place (lib/http/error-responses.ts).
 // `expose` follows middy's convention: below 500 the message is meant for the client, and so is
 // the 503's fixed one.
 

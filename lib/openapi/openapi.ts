@@ -1,9 +1,9 @@
 import { roleRequiredMessage } from "../auth/roles.ts";
 import { describeFieldError, type FieldError } from "../errors.ts";
 import { MAX_BODY_BYTES } from "../http/request-body.ts";
-import { signinAnswerSchema, tokenPairSchema } from "../sessions/answers.ts";
+import { signinResponseSchema, tokenPairSchema } from "../sessions/responses.ts";
 import { changePasswordSchema, refreshSchema, signinSchema, signoutSchema } from "../sessions/schemas.ts";
-import { rolesViewSchema, signupAnswerSchema, userPageSchema, userViewSchema } from "../users/answers.ts";
+import { rolesViewSchema, signupResponseSchema, userPageSchema, userViewSchema } from "../users/responses.ts";
 import { rolesUpdateSchema, signupSchema } from "../users/schemas.ts";
 import type { Refusal, RouteDescription } from "../routes/route-description.ts";
 import { ROUTES } from "../routes/routes.ts";
@@ -29,8 +29,8 @@ const NAMED_SCHEMAS: Record<string, object> = {
   SignoutRequest: signoutSchema,
   PasswordChangeRequest: changePasswordSchema,
   RolesUpdateRequest: rolesUpdateSchema,
-  SignupAnswer: signupAnswerSchema,
-  SigninAnswer: signinAnswerSchema,
+  SignupAnswer: signupResponseSchema,
+  SigninAnswer: signinResponseSchema,
   TokenPair: tokenPairSchema,
   User: userViewSchema,
   UserPage: userPageSchema,
@@ -166,7 +166,7 @@ function refusalAnswer(status: number, refusals: Refusal[]): JsonObject {
   return answer;
 }
 
-function successAnswer(route: RouteDescription): JsonObject {
+function successResponse(route: RouteDescription): JsonObject {
   const { description, content, example } = route.success;
   if (!content) return { description };
   const media: JsonObject = {};
@@ -215,7 +215,7 @@ function security(route: RouteDescription): Json[] {
 }
 
 function operation(route: RouteDescription): JsonObject {
-  const responses: JsonObject = { [String(route.success.status)]: successAnswer(route) };
+  const responses: JsonObject = { [String(route.success.status)]: successResponse(route) };
   if (route.moved) {
     responses["301"] = { description: route.moved, headers: { Location: { description: "Where to go instead (relative).", required: true, schema: { type: "string" } } } };
   }

@@ -1,5 +1,5 @@
 import { userIdParameter } from "../http/params.ts";
-import { rolesViewSchema, userPageSchema } from "../users/answers.ts";
+import { rolesViewSchema, userPageSchema } from "../users/responses.ts";
 import { listQueryParameters, rolesUpdateSchema } from "../users/schemas.ts";
 import type { RouteDescription } from "./route-description.ts";
 

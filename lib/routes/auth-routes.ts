@@ -1,7 +1,7 @@
-import { signinAnswerSchema, tokenPairSchema } from "../sessions/answers.ts";
+import { signinResponseSchema, tokenPairSchema } from "../sessions/responses.ts";
 import { INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REFUSED, REFRESH_TOKEN_REQUIRED } from "../sessions/refresh-refusals.ts";
 import { changePasswordSchema, refreshSchema, refreshtokenSchema, signinSchema, signoutSchema } from "../sessions/schemas.ts";
-import { signupAnswerSchema, userViewSchema } from "../users/answers.ts";
+import { signupResponseSchema, userViewSchema } from "../users/responses.ts";
 import { signupSchema } from "../users/schemas.ts";
 import type { RouteDescription } from "./route-description.ts";
 
@@ -39,7 +39,7 @@ export const signupRoute = {
   success: {
     status: 201,
     description: "Registered.",
-    content: { "application/json": signupAnswerSchema },
+    content: { "application/json": signupResponseSchema },
     example: { message: "User registered successfully!", id: 42 },
   },
   refusals: {
@@ -71,7 +71,7 @@ export const signinRoute = {
   success: {
     status: 200,
     description: "Signed in: the account and the session's tokens.",
-    content: { "application/json": signinAnswerSchema },
+    content: { "application/json": signinResponseSchema },
     example: { id: 42, username: "alice", email: "alice@example.com", roles: ["ROLE_USER"], ...EXAMPLE_TOKEN_PAIR },
   },
   refusals: {

@@ -17,7 +17,7 @@ export interface Refusal {
 }
 
 /** A successful answer: its body as JSON, plain text, HTML, JavaScript or CSS, or none (204). */
-export interface SuccessAnswer {
+export interface SuccessResponse {
   description: string;
   /** The media types answered, each with its body's schema (none: an empty body). */
   content?: Readonly<Record<string, JSONSchema>>;
@@ -53,7 +53,7 @@ export interface RouteDescription extends RouteSpec<ObjectSchema | undefined, Ca
   optionalBearer?: boolean;
   /** The database or Secrets Manager is behind it: 503 when either is away. */
   usesBackends?: boolean;
-  success: { status: 200 | 201 | 204 } & SuccessAnswer;
+  success: { status: 200 | 201 | 204 } & SuccessResponse;
   /** When it answers 301 to `Location`, and why. */
   moved?: string;
   /** The route's own refusals by status; lib/openapi/openapi.ts adds those every route of its kind has. */

@@ -2,7 +2,7 @@ import type { Caller } from "../auth/caller.ts";
 import { invalidFields } from "../errors.ts";
 import { requireCurrentAdmin } from "./admin-rights.ts";
 import { listUsersAfter } from "./repository.ts";
-import type { UserPage } from "./answers.ts";
+import type { UserPage } from "./responses.ts";
 import { CURSOR_PATTERN, DEFAULT_PAGE_SIZE, listQueryParameters, MAX_PAGE_SIZE } from "./schemas.ts";
 import { toUserView } from "./view.ts";
 

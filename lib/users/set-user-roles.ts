@@ -1,6 +1,6 @@
 import type { Caller } from "../auth/caller.ts";
 import { sortRoles, toTutorialRoleName, type RoleName } from "../auth/roles.ts";
-import type { RolesView } from "./answers.ts";
+import type { RolesView } from "./responses.ts";
 import { replaceGrantedRoles } from "./repository.ts";
 
 /**

@@ -1,5 +1,5 @@
 import type { FromSchema } from "json-schema-to-ts";
-import { tutorialRolesField } from "../users/answers.ts";
+import { tutorialRolesField } from "../users/responses.ts";
 
 // The session routes' success answers: their types and their part of the OpenAPI description.
 
@@ -22,7 +22,7 @@ export const tokenPairSchema = {
 export type TokenPair = FromSchema<typeof tokenPairSchema>;
 
 /** Signin's answer: the tutorials' user fields and the token pair. */
-export const signinAnswerSchema = {
+export const signinResponseSchema = {
   type: "object",
   additionalProperties: false,
   required: ["id", "username", "email", "roles", ...tokenPairRequired],
@@ -34,4 +34,4 @@ export const signinAnswerSchema = {
     ...tokenPairProperties,
   },
 } as const;
-export type SigninAnswer = FromSchema<typeof signinAnswerSchema>;
+export type SigninResponse = FromSchema<typeof signinResponseSchema>;

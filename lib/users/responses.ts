@@ -49,10 +49,10 @@ export const rolesViewSchema = {
 } as const;
 export type RolesView = FromSchema<typeof rolesViewSchema>;
 
-export const signupAnswerSchema = {
+export const signupResponseSchema = {
   type: "object",
   additionalProperties: false,
   required: ["message", "id"],
   properties: { message: { type: "string" }, id: { type: "integer", minimum: 1 } },
 } as const;
-export type SignupAnswer = FromSchema<typeof signupAnswerSchema>;
+export type SignupResponse = FromSchema<typeof signupResponseSchema>;
