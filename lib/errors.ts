@@ -49,6 +49,9 @@ export function invalidFields(errors: [FieldError, ...FieldError[]]): Validation
   return new ValidationError(describeFieldError(errors[0]), errors);
 }
 
+/** The 401 of any access token that is missing, malformed, expired or forged: one text for all. */
+export const INVALID_TOKEN = "Invalid or expired token";
+
 export class UnauthorizedError extends ApiError {
   constructor(message = "Unauthorized") {
     super(401, message);

@@ -3,6 +3,9 @@ import type { APIGatewayProxyResult } from "aws-lambda";
 import { NotFoundError } from "../errors.ts";
 import { readSwaggerUiFile, swaggerUiVersion, type SwaggerUiFile } from "./swagger-ui-files.ts";
 
+/** The 404 of an asset name not in DOCS_ASSET_FILES; the route table documents it. */
+export const NO_SUCH_ASSET = "No such file among the docs page's assets";
+
 // GET /api/docs: Swagger UI on the API's description (GET /api/docs/openapi.json), with every
 // file it loads served by the same function (GET /api/docs/assets/{file}): no CDN, and a policy
 // that lets the page run nothing inline and fetch nothing from elsewhere.
@@ -159,7 +162,7 @@ export function docsPage(path: string): APIGatewayProxyResult {
  */
 export function docsAsset(file: string, version: string | undefined): APIGatewayProxyResult {
   const asset: Asset | undefined = Object.hasOwn(ASSETS, file) ? ASSETS[file as AssetName] : undefined;
-  if (!asset) throw new NotFoundError("No such file among the docs page's assets");
+  if (!asset) throw new NotFoundError(NO_SUCH_ASSET);
   let body = bodies.get(file);
   if (body === undefined) bodies.set(file, (body = asset.body()));
   const cacheControl = version === asset.version() ? "public, max-age=31536000, immutable" : "no-cache";

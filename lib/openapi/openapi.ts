@@ -1,11 +1,11 @@
 import { roleRequiredMessage } from "../auth/roles.ts";
-import { describeFieldError, type FieldError } from "../errors.ts";
+import { describeFieldError, INVALID_TOKEN, type FieldError } from "../errors.ts";
 import { MAX_BODY_BYTES } from "../http/request-body.ts";
 import { signinResponseSchema, tokenPairSchema } from "../sessions/responses.ts";
 import { changePasswordSchema, refreshSchema, signinSchema, signoutSchema } from "../sessions/schemas.ts";
 import { rolesViewSchema, signupResponseSchema, userPageSchema, userViewSchema } from "../users/responses.ts";
 import { rolesUpdateSchema, signupSchema } from "../users/schemas.ts";
-import type { Refusal, RouteDescription } from "../routes/route-description.ts";
+import type { DocumentedError, RouteDescription } from "../routes/route-description.ts";
 import { ROUTES } from "../routes/routes.ts";
 
 // The OpenAPI 3.1 description, generated from the route table: the bodies' schemas are the ones
@@ -100,21 +100,21 @@ function withRefs(value: unknown, top = true): Json {
 /** `schema` itself as a $ref when it is named, else with the named schemas inside it as $refs. */
 const ref = (schema: unknown): Json => (withRefs({ schema }) as JsonObject).schema ?? null;
 
-function refusalExamples(refusals: readonly Refusal[]): JsonObject {
+function errorExamples(errors: readonly DocumentedError[]): JsonObject {
   const examples: JsonObject = {};
-  refusals.forEach((refusal, index) => {
-    const value: JsonObject = { message: refusal.message };
-    if (refusal.errors) value.errors = refusal.errors.map((error) => ({ ...error }));
-    examples[`refusal${index + 1}`] = { summary: refusal.summary, value };
+  errors.forEach((error, index) => {
+    const value: JsonObject = { message: error.message };
+    if (error.errors) value.errors = error.errors.map((fieldError) => ({ ...fieldError }));
+    examples[`refusal${index + 1}`] = { summary: error.summary, value };
   });
   return examples;
 }
 
-function bodyRefusals(route: RouteDescription): Partial<Record<number, Refusal[]>> {
+function bodyErrors(route: RouteDescription): Partial<Record<number, DocumentedError[]>> {
   if (!route.body) return {};
   const firstRequired = route.body.required?.[0];
   const fieldError: FieldError = firstRequired ? { field: firstRequired, message: "is required" } : { field: "x", message: "is not a known field" };
-  const invalid: Refusal[] = [
+  const invalid: DocumentedError[] = [
     { summary: "A field is missing or invalid", message: describeFieldError(fieldError), errors: [fieldError] },
     { summary: "The body is not JSON", message: "Request body is not valid JSON" },
   ];
@@ -127,24 +127,24 @@ function bodyRefusals(route: RouteDescription): Partial<Record<number, Refusal[]
   };
 }
 
-/** The refusals a route has by its kind (body, parameters, authorizer, role, backends), then its own. */
-function refusalsOf(route: RouteDescription): Map<number, Refusal[]> {
-  const byStatus = new Map<number, Refusal[]>();
-  const add = (status: number, refusals: readonly Refusal[] = []) => {
-    if (refusals.length > 0) byStatus.set(status, [...(byStatus.get(status) ?? []), ...refusals]);
+/** The errors a route has by its kind (body, parameters, authorizer, role, backends), then its own. */
+function errorsOf(route: RouteDescription): Map<number, DocumentedError[]> {
+  const byStatus = new Map<number, DocumentedError[]>();
+  const add = (status: number, errors: readonly DocumentedError[] = []) => {
+    if (errors.length > 0) byStatus.set(status, [...(byStatus.get(status) ?? []), ...errors]);
   };
-  for (const [status, refusals] of Object.entries(bodyRefusals(route))) add(Number(status), refusals);
+  for (const [status, errors] of Object.entries(bodyErrors(route))) add(Number(status), errors);
   const parameters = [...Object.values(route.pathParameters ?? {}), ...Object.values(route.query ?? {})];
-  add(400, parameters.flatMap((parameter) => (parameter.refusal ? [parameter.refusal] : [])));
+  add(400, parameters.flatMap((parameter) => (parameter.error ? [parameter.error] : [])));
   if (route.query) {
     const unknown = { field: "page", message: "is not a known parameter" };
     add(400, [{ summary: "An unknown or repeated query parameter", message: describeFieldError(unknown), errors: [unknown] }]);
   }
   if (route.caller === "authorizer") {
-    add(401, [{ summary: "No Bearer token, or one that is malformed, expired or forged (API Gateway's authorizer)", message: "Invalid or expired token" }]);
+    add(401, [{ summary: "No Bearer token, or one that is malformed, expired or forged (API Gateway's authorizer)", message: INVALID_TOKEN }]);
   }
   if (route.role) add(403, [{ summary: `The token does not carry the \`${route.role}\` role`, message: roleRequiredMessage(route.role) }]);
-  for (const [status, refusals] of Object.entries(route.refusals ?? {})) add(Number(status), refusals);
+  for (const [status, errors] of Object.entries(route.errors ?? {})) add(Number(status), errors);
   add(429, [{ summary: "Over the stage's throttle (API Gateway)", message: "Too many requests: slow down and try again in a few seconds" }]);
   if (route.usesBackends) add(503, [{ summary: "The database or Secrets Manager cannot serve now: try again later", message: "Service temporarily unavailable" }]);
   if (route.caller === "authorizer") {
@@ -153,10 +153,10 @@ function refusalsOf(route: RouteDescription): Map<number, Refusal[]> {
   return new Map([...byStatus].sort(([a], [b]) => a - b));
 }
 
-function refusalAnswer(status: number, refusals: Refusal[]): JsonObject {
+function errorResponse(status: number, errors: DocumentedError[]): JsonObject {
   const answer: JsonObject = {
-    description: refusals.length === 1 ? `${refusals[0]?.summary}.` : refusals.map((refusal) => `- ${refusal.summary}`).join("\n"),
-    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" }, examples: refusalExamples(refusals) } },
+    description: errors.length === 1 ? `${errors[0]?.summary}.` : errors.map((error) => `- ${error.summary}`).join("\n"),
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" }, examples: errorExamples(errors) } },
   };
   if (status === 429) {
     answer.headers = {
@@ -219,7 +219,7 @@ function operation(route: RouteDescription): JsonObject {
   if (route.moved) {
     responses["301"] = { description: route.moved, headers: { Location: { description: "Where to go instead (relative).", required: true, schema: { type: "string" } } } };
   }
-  for (const [status, refusals] of refusalsOf(route)) responses[String(status)] = refusalAnswer(status, refusals);
+  for (const [status, errors] of errorsOf(route)) responses[String(status)] = errorResponse(status, errors);
   const body = requestBody(route);
   const params = parameters(route);
   return {

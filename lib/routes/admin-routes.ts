@@ -2,6 +2,7 @@ import { userIdParameter } from "../http/params.ts";
 import { rolesViewSchema, userPageSchema } from "../users/responses.ts";
 import { listQueryParameters, rolesUpdateSchema } from "../users/schemas.ts";
 import type { RouteDescription } from "./route-description.ts";
+import { LAST_ADMIN } from "../users/errors.ts";
 
 // The routes under /api/admin: user management. The token must carry `admin`, and each route
 // checks again in the database that the caller is an admin now.
@@ -30,7 +31,7 @@ export const listUsersRoute = {
       nextCursor: "dTo0Mg",
     },
   },
-  refusals: { 403: [notAnAdminNow] },
+  errors: { 403: [notAnAdminNow] },
 } as const satisfies RouteDescription;
 
 export const setUserRolesRoute = {
@@ -54,10 +55,10 @@ export const setUserRolesRoute = {
     content: { "application/json": rolesViewSchema },
     example: { id: 7, username: "bob", roles: ["ROLE_USER", "ROLE_MODERATOR"] },
   },
-  refusals: {
+  errors: {
     403: [notAnAdminNow],
     404: [noSuchUser],
-    409: [{ summary: "The user is the last admin and would lose `admin`", message: "This user is the last admin: make another user admin first" }],
+    409: [{ summary: "The user is the last admin and would lose `admin`", message: LAST_ADMIN }],
   },
 } as const satisfies RouteDescription;
 
@@ -74,5 +75,5 @@ export const endUserSessionsRoute = {
   pathParameters: { id: userIdParameter },
   usesBackends: true,
   success: { status: 204, description: "Every session of the user has ended." },
-  refusals: { 403: [notAnAdminNow], 404: [noSuchUser] },
+  errors: { 403: [notAnAdminNow], 404: [noSuchUser] },
 } as const satisfies RouteDescription;

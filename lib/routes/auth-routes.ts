@@ -1,9 +1,20 @@
 import { signinResponseSchema, tokenPairSchema } from "../sessions/responses.ts";
-import { INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REFUSED, REFRESH_TOKEN_REQUIRED } from "../sessions/refresh-refusals.ts";
+import {
+  INVALID_CREDENTIALS,
+  INVALID_REFRESH_TOKEN,
+  REFRESH_TOKEN_REFUSED,
+  REFRESH_TOKEN_REQUIRED,
+  SIGNOUT_ALL_NEEDS_TOKEN,
+  SIGNOUT_TARGET_MISSING,
+  SIGNOUT_TARGETS_BOTH,
+  WRONG_CURRENT_PASSWORD,
+} from "../sessions/errors.ts";
 import { changePasswordSchema, refreshSchema, refreshtokenSchema, signinSchema, signoutSchema } from "../sessions/schemas.ts";
 import { signupResponseSchema, userViewSchema } from "../users/responses.ts";
 import { signupSchema } from "../users/schemas.ts";
 import type { RouteDescription } from "./route-description.ts";
+import { ACCOUNT_GONE, ONLY_ADMINS_GRANT_ROLES } from "../users/errors.ts";
+import { INVALID_TOKEN } from "../errors.ts";
 
 // The routes under /api/auth: accounts and sessions. Each entry is the spec its handler is built
 // from and its part of the OpenAPI description (lib/openapi/openapi.ts).
@@ -42,9 +53,9 @@ export const signupRoute = {
     content: { "application/json": signupResponseSchema },
     example: { message: "User registered successfully!", id: 42 },
   },
-  refusals: {
-    401: [{ summary: "A Bearer token was sent and is invalid or expired", message: "Invalid or expired token" }],
-    403: [{ summary: "Roles beyond `user` asked for without an admin's token", message: "Only an admin can grant roles" }],
+  errors: {
+    401: [{ summary: "A Bearer token was sent and is invalid or expired", message: INVALID_TOKEN }],
+    403: [{ summary: "Roles beyond `user` asked for without an admin's token", message: ONLY_ADMINS_GRANT_ROLES }],
     409: [
       {
         summary: "The username or the email is taken",
@@ -74,8 +85,8 @@ export const signinRoute = {
     content: { "application/json": signinResponseSchema },
     example: { id: 42, username: "alice", email: "alice@example.com", roles: ["ROLE_USER"], ...EXAMPLE_TOKEN_PAIR },
   },
-  refusals: {
-    401: [{ summary: "Unknown username or wrong password", message: "Invalid username or password" }],
+  errors: {
+    401: [{ summary: "Unknown username or wrong password", message: INVALID_CREDENTIALS }],
     429: [{ summary: "Too many failed attempts for this username", message: "Too many failed attempts. Try again in 15 minutes." }],
   },
 } as const satisfies RouteDescription;
@@ -101,7 +112,7 @@ export const refreshRoute = {
   bodyExample: { refreshToken: EXAMPLE_REFRESH_TOKEN },
   usesBackends: true,
   success: newTokenPair,
-  refusals: { 401: [invalidRefreshToken] },
+  errors: { 401: [invalidRefreshToken] },
 } as const satisfies RouteDescription;
 
 export const refreshtokenRoute = {
@@ -117,7 +128,7 @@ export const refreshtokenRoute = {
   bodyExample: { refreshToken: EXAMPLE_REFRESH_TOKEN },
   usesBackends: true,
   success: newTokenPair,
-  refusals: {
+  errors: {
     403: [
       { summary: "No `refreshToken`, or not a string", message: REFRESH_TOKEN_REQUIRED },
       { summary: "The refresh token is unknown, used, expired or ended", message: REFRESH_TOKEN_REFUSED },
@@ -139,22 +150,22 @@ export const signoutRoute = {
   bodyExample: { refreshToken: EXAMPLE_REFRESH_TOKEN },
   usesBackends: true,
   success: { status: 204, description: "Signed out (also when the session had already ended)." },
-  refusals: {
+  errors: {
     400: [
       {
         summary: "Neither `refreshToken` nor `all`",
-        message: "Send the refreshToken to sign out of, or all: true with a Bearer token",
+        message: SIGNOUT_TARGET_MISSING,
         errors: [{ field: "refreshToken", message: "is required" }],
       },
       {
         summary: "Both `refreshToken` and `all`",
-        message: "Send either refreshToken or all, not both",
+        message: SIGNOUT_TARGETS_BOTH,
         errors: [{ field: "all", message: "cannot be combined with refreshToken" }],
       },
     ],
     401: [
-      { summary: "`all: true` without a Bearer token", message: "Signing out of every session needs a Bearer access token" },
-      { summary: "A Bearer token was sent and is invalid or expired", message: "Invalid or expired token" },
+      { summary: "`all: true` without a Bearer token", message: SIGNOUT_ALL_NEEDS_TOKEN },
+      { summary: "A Bearer token was sent and is invalid or expired", message: INVALID_TOKEN },
     ],
   },
 } as const satisfies RouteDescription;
@@ -173,8 +184,8 @@ export const changePasswordRoute = {
   bodyExample: { currentPassword: "correct-horse-battery", newPassword: "another-long-passphrase" },
   usesBackends: true,
   success: { status: 204, description: "Changed; every session of the account has ended." },
-  refusals: {
-    401: [{ summary: "The current password is wrong", message: "Current password is incorrect" }],
+  errors: {
+    401: [{ summary: "The current password is wrong", message: WRONG_CURRENT_PASSWORD }],
     429: [{ summary: "Too many failed attempts for this account", message: "Too many failed attempts. Try again in 15 minutes." }],
   },
 } as const satisfies RouteDescription;
@@ -195,5 +206,5 @@ export const meRoute = {
     content: { "application/json": userViewSchema },
     example: { id: 42, username: "alice", email: "alice@example.com", roles: ["ROLE_USER"], createdAt: "2026-11-24T09:30:00.000Z" },
   },
-  refusals: { 401: [{ summary: "The account no longer exists", message: "This account no longer exists" }] },
+  errors: { 401: [{ summary: "The account no longer exists", message: ACCOUNT_GONE }] },
 } as const satisfies RouteDescription;

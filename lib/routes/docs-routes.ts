@@ -1,4 +1,4 @@
-import { DOCS_ASSET_FILES } from "../docs-page/page.ts";
+import { DOCS_ASSET_FILES, NO_SUCH_ASSET } from "../docs-page/page.ts";
 import type { RouteDescription } from "./route-description.ts";
 
 // The API's own description and the docs page that shows it: public, no database.
@@ -51,5 +51,5 @@ export const docsAssetRoute = {
     description: "The file.",
     content: { "text/javascript": { type: "string" }, "text/css": { type: "string" } },
   },
-  refusals: { 404: [{ summary: "No such file", message: "No such file among the docs page's assets" }] },
+  errors: { 404: [{ summary: "No such file", message: NO_SUCH_ASSET }] },
 } as const satisfies RouteDescription;

@@ -8,8 +8,8 @@ import type { ObjectSchema } from "../validation/input-schema.ts";
 
 export type HttpMethod = "get" | "post" | "put" | "delete";
 
-/** One way a route can refuse a request: a short summary and the `message` it answers. */
-export interface Refusal {
+/** One error response a route documents: a short summary and the `message` it sends. */
+export interface DocumentedError {
   summary: string;
   message: string;
   /** Each field's problem, where the answer names fields. */
@@ -27,8 +27,8 @@ export interface SuccessResponse {
 export interface Parameter {
   description: string;
   schema: JSONSchema;
-  /** How the route refuses a bad value of it, when it checks one. */
-  refusal?: Refusal;
+  /** The error response to a bad value of it, when the route checks one. */
+  error?: DocumentedError;
 }
 
 export interface RouteDescription extends RouteSpec<ObjectSchema | undefined, CallerSource | undefined> {
@@ -56,6 +56,6 @@ export interface RouteDescription extends RouteSpec<ObjectSchema | undefined, Ca
   success: { status: 200 | 201 | 204 } & SuccessResponse;
   /** When it answers 301 to `Location`, and why. */
   moved?: string;
-  /** The route's own refusals by status; lib/openapi/openapi.ts adds those every route of its kind has. */
-  refusals?: Readonly<Partial<Record<400 | 401 | 403 | 404 | 409 | 429, readonly Refusal[]>>>;
+  /** The route's own error responses by status; lib/openapi/openapi.ts adds those every route of its kind has. */
+  errors?: Readonly<Partial<Record<400 | 401 | 403 | 404 | 409 | 429, readonly DocumentedError[]>>>;
 }

@@ -8,10 +8,10 @@ import type { SigninInput } from "./schemas.ts";
 import { openSession } from "./store.ts";
 import type { SigninResponse } from "./responses.ts";
 import { accessTokenFor, secondsUntil } from "./token-pair.ts";
+import { INVALID_CREDENTIALS } from "./errors.ts";
 
 export type { SigninResponse } from "./responses.ts";
 
-const INVALID_CREDENTIALS = "Invalid username or password";
 
 /**
  * Checks the credentials and opens a session. Unknown user and wrong password are one answer,

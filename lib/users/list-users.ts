@@ -21,7 +21,7 @@ function decodeCursor(cursor: string): number {
   const decoded = CURSOR_FORM.test(cursor) ? Buffer.from(cursor, "base64url").toString("utf8") : "";
   const id = decoded.startsWith(CURSOR_PREFIX) ? Number(decoded.slice(CURSOR_PREFIX.length)) : NaN;
   if (!Number.isSafeInteger(id) || id < 0 || encodeCursor(id) !== cursor) {
-    throw invalidFields([{ ...listQueryParameters.cursor.refusal.errors[0] }]);
+    throw invalidFields([{ ...listQueryParameters.cursor.error.errors[0] }]);
   }
   return id;
 }
@@ -30,7 +30,7 @@ function pageSize(limit: string | undefined): number {
   if (limit === undefined) return DEFAULT_PAGE_SIZE;
   const size = /^\d{1,3}$/.test(limit) ? Number(limit) : NaN;
   if (!(size >= 1 && size <= MAX_PAGE_SIZE)) {
-    throw invalidFields([{ ...listQueryParameters.limit.refusal.errors[0] }]);
+    throw invalidFields([{ ...listQueryParameters.limit.error.errors[0] }]);
   }
   return size;
 }
