@@ -7,6 +7,7 @@ import {
   SIGNOUT_ALL_NEEDS_TOKEN,
   SIGNOUT_TARGET_MISSING,
   SIGNOUT_TARGETS_BOTH,
+  tooManyFailedAttempts,
   WRONG_CURRENT_PASSWORD,
 } from "../sessions/errors.ts";
 import { changePasswordSchema, refreshSchema, refreshtokenSchema, signinSchema, signoutSchema } from "../sessions/schemas.ts";
@@ -30,6 +31,9 @@ const EXAMPLE_TOKEN_PAIR = {
   expiresIn: 900,
   refreshExpiresIn: 2592000,
 } as const;
+
+/** The 429 as the description shows it: the longest lock, 15 minutes. */
+const LONGEST_LOCK = tooManyFailedAttempts(15 * 60);
 
 const invalidRefreshToken = { summary: "The refresh token is unknown, used, expired or ended", message: INVALID_REFRESH_TOKEN } as const;
 
@@ -87,7 +91,7 @@ export const signinRoute = {
   },
   errors: {
     401: [{ summary: "Unknown username or wrong password", message: INVALID_CREDENTIALS }],
-    429: [{ summary: "Too many failed attempts for this username", message: "Too many failed attempts. Try again in 15 minutes." }],
+    429: [{ summary: "Too many failed attempts for this username", message: LONGEST_LOCK }],
   },
 } as const satisfies RouteDescription;
 
@@ -186,7 +190,7 @@ export const changePasswordRoute = {
   success: { status: 204, description: "Changed; every session of the account has ended." },
   errors: {
     401: [{ summary: "The current password is wrong", message: WRONG_CURRENT_PASSWORD }],
-    429: [{ summary: "Too many failed attempts for this account", message: "Too many failed attempts. Try again in 15 minutes." }],
+    429: [{ summary: "Too many failed attempts for this account", message: LONGEST_LOCK }],
   },
 } as const satisfies RouteDescription;
 

@@ -13,6 +13,17 @@ export const REFRESH_TOKEN_REFUSED = "Invalid or expired refresh token. Please m
 export const INVALID_CREDENTIALS = "Invalid username or password";
 export const WRONG_CURRENT_PASSWORD = "Current password is incorrect";
 
+/** The 429 of a locked username (lockout.ts), saying how long the lock still lasts. */
+export function tooManyFailedAttempts(seconds: number): string {
+  return `Too many failed attempts. Try again in ${inWords(seconds)}.`;
+}
+
+function inWords(seconds: number): string {
+  if (seconds < 60) return seconds === 1 ? "1 second" : `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  return minutes === 1 ? "1 minute" : `${minutes} minutes`;
+}
+
 export const SIGNOUT_TARGET_MISSING = "Send the refreshToken to sign out of, or all: true with a Bearer token";
 export const SIGNOUT_TARGETS_BOTH = "Send either refreshToken or all, not both";
 export const SIGNOUT_ALL_NEEDS_TOKEN = "Signing out of every session needs a Bearer access token";
