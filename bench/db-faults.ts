@@ -60,7 +60,7 @@ try {
     withAddress(database.url, (url) => ((url.username = probeUser), (url.password = password)));
   const { signIn } = await import("../lib/sessions/signin.ts");
   const { disconnectPrisma } = await import("../lib/db/client.ts");
-  const { resetConfig } = await import("../lib/config.ts");
+  const { resetConfig } = await import("../lib/config/environment.ts");
   const { UnauthorizedError } = await import("../lib/errors.ts");
 
   let calls = 0;

@@ -1,9 +1,9 @@
-import { adminBoardRoute, moderatorBoardRoute, publicBoardRoute, userBoardRoute } from "../lib/api/board-routes.ts";
+import { adminBoardRoute, moderatorBoardRoute, publicBoardRoute, userBoardRoute } from "../lib/routes/board-routes.ts";
 import type { RoleName } from "../lib/auth/roles.ts";
 import { authorizerCaller, httpChain } from "../lib/http/chain.ts";
 import { text } from "../lib/http/responses.ts";
 
-// The four boards of the tutorial, each answering the text its route states (lib/api/board-routes.ts).
+// The four boards of the tutorial, each answering the text its route states (lib/routes/board-routes.ts).
 // All but the public one sit behind the JWT authorizer, which puts the caller's effective roles
 // into the request context; no board touches the database.
 // The shared chain rather than httpRoute: a board reads no body and no Bearer header, so its

@@ -1,4 +1,4 @@
-import { docsAsset, docsPage } from "../lib/docs/page.ts";
+import { docsAsset, docsPage } from "../lib/docs-page/page.ts";
 import { httpChain } from "../lib/http/chain.ts";
 
 // GET /api/docs, the API reference page, and GET /api/docs/assets/{file}, the files it loads.

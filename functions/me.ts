@@ -1,8 +1,8 @@
-import { meRoute } from "../lib/api/auth-routes.ts";
+import { meRoute } from "../lib/routes/auth-routes.ts";
 import { json } from "../lib/http/responses.ts";
 import { httpRoute } from "../lib/http/route.ts";
-import { getProfile } from "../lib/users/profile.ts";
+import { getMe } from "../lib/users/me.ts";
 
 export const handler = httpRoute(meRoute).handler(async (event) => {
-  return json(200, await getProfile(event.caller), { noStore: true });
+  return json(200, await getMe(event.caller), { noStore: true });
 });

@@ -1,4 +1,4 @@
-import { refreshRoute } from "../lib/api/auth-routes.ts";
+import { refreshRoute } from "../lib/routes/auth-routes.ts";
 import { json } from "../lib/http/responses.ts";
 import { httpRoute } from "../lib/http/route.ts";
 import { refreshSession } from "../lib/sessions/refresh.ts";

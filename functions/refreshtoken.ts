@@ -1,4 +1,4 @@
-import { refreshtokenRoute } from "../lib/api/auth-routes.ts";
+import { refreshtokenRoute } from "../lib/routes/auth-routes.ts";
 import { json } from "../lib/http/responses.ts";
 import { httpRoute } from "../lib/http/route.ts";
 import { refreshSessionOr403 } from "../lib/sessions/refresh.ts";

@@ -1,4 +1,4 @@
-import { signinRoute } from "../lib/api/auth-routes.ts";
+import { signinRoute } from "../lib/routes/auth-routes.ts";
 import { json } from "../lib/http/responses.ts";
 import { httpRoute } from "../lib/http/route.ts";
 import { signIn } from "../lib/sessions/signin.ts";

@@ -1,4 +1,4 @@
-import { signoutRoute } from "../lib/api/auth-routes.ts";
+import { signoutRoute } from "../lib/routes/auth-routes.ts";
 import { callerFromOptionalBearer } from "../lib/auth/bearer-caller.ts";
 import { empty } from "../lib/http/responses.ts";
 import { httpRoute } from "../lib/http/route.ts";

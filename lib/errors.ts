@@ -1,4 +1,4 @@
-// Typed errors thrown by lib/ and answered in one place (lib/http/error-answers.ts).
+// Typed errors thrown by lib/ and answered in one place (lib/http/error-responses.ts).
 // `expose` follows middy's convention: below 500 the message is meant for the client, and so is
 // the 503's fixed one.
 
@@ -48,6 +48,9 @@ export function describeFieldError(error: FieldError): string {
 export function invalidFields(errors: [FieldError, ...FieldError[]]): ValidationError {
   return new ValidationError(describeFieldError(errors[0]), errors);
 }
+
+/** The 401 of any access token that is missing, malformed, expired or forged: one text for all. */
+export const INVALID_TOKEN = "Invalid or expired token";
 
 export class UnauthorizedError extends ApiError {
   constructor(message = "Unauthorized") {

@@ -101,9 +101,9 @@ export const nodeEncodingsOnly = {
   },
 };
 
-/** lib/docs/swagger-ui-files.ts, which reads Swagger UI's files from node_modules. */
-const SWAGGER_UI_READER = /[\\/]lib[\\/]docs[\\/]swagger-ui-files\.ts$/;
-/** The files of swagger-ui-dist the docs page loads (lib/docs/swagger-ui-files.ts, SwaggerUiFile). */
+/** lib/docs-page/swagger-ui-files.ts, which reads Swagger UI's files from node_modules. */
+const SWAGGER_UI_READER = /[\\/]lib[\\/]docs-page[\\/]swagger-ui-files\.ts$/;
+/** The files of swagger-ui-dist the docs page loads (lib/docs-page/swagger-ui-files.ts, SwaggerUiFile). */
 export const SWAGGER_UI_FILES = ["swagger-ui-bundle.js", "swagger-ui.css"];
 const SWAGGER_UI_FOLDER_SUFFIX = ".swagger-ui";
 

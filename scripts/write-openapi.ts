@@ -1,9 +1,9 @@
-// `npm run openapi`: writes the OpenAPI description (lib/api/openapi.ts) to openapi.json, the copy
+// `npm run openapi`: writes the OpenAPI description (lib/openapi/openapi.ts) to openapi.json, the copy
 // that GET /api/docs/openapi.json serves and that clients import. A unit test fails while the
 // committed file is not what this writes today.
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { openApiDocument } from "../lib/api/openapi.ts";
+import { openApiDocument } from "../lib/openapi/openapi.ts";
 
 export const OPENAPI_FILE = join(resolve(import.meta.dirname, ".."), "openapi.json");
 

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { getDatabaseUrl } from "../../lib/config.ts";
+import { getDatabaseUrl } from "../../lib/db/database-secret.ts";
 import { applyMigrations, type MigrationResult } from "../../lib/db/migrations.ts";
 import { logger } from "../../lib/logger.ts";
 

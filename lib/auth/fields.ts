@@ -2,7 +2,7 @@ import { ROLE_NAMES } from "./roles.ts";
 
 // JSON Schema fragments for the fields every input shares, and the password rules behind them.
 // Plain data: the schemas built from these load no runtime library. Each pattern has its words
-// in lib/field-errors.ts.
+// in lib/validation/field-errors.ts.
 
 export const MIN_PASSWORD_LENGTH = 8;
 /** bcrypt reads only the first 72 bytes; a longer password would be silently truncated. */

@@ -1,5 +1,5 @@
 import { createHash, createSecretKey, type KeyObject } from "node:crypto";
-import { getJwtKeys, type JwtKeys } from "../config.ts";
+import { getJwtKeys, type JwtKeys } from "../config/jwt-keys.ts";
 
 // The access tokens' keys. A token names its key with a key id (`kid`) made from the key itself,
 // so the same rule serves a key kept in the environment and the versions of a Secrets Manager

@@ -1,5 +1,5 @@
 import bcrypt from "bcryptjs";
-import { getSettings } from "../config.ts";
+import { getSettings } from "../config/settings.ts";
 import { invalidFields, type ValidationError } from "../errors.ts";
 import { MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH } from "./fields.ts";
 

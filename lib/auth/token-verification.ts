@@ -1,5 +1,5 @@
-import { getSettings } from "../config.ts";
-import { UnauthorizedError } from "../errors.ts";
+import { getSettings } from "../config/settings.ts";
+import { INVALID_TOKEN, UnauthorizedError } from "../errors.ts";
 import { hs256Jws, verifiedPayload } from "./jws.ts";
 import { verificationKey } from "./key-ring.ts";
 import { isRoleName } from "./roles.ts";
@@ -23,8 +23,6 @@ export const MAX_ACCESS_TOKEN_LENGTH = 4096;
  * token can look up to a second older or younger; 5 s covers that with room, and no more.
  */
 export const ISSUED_AT_SKEW_SECONDS = 5;
-
-const INVALID_TOKEN = "Invalid or expired token";
 
 /** The header's typ of every access token signAccessToken has issued. */
 const ACCESS_TOKEN_TYPE = "JWT";

@@ -1,4 +1,4 @@
-import { getSettings } from "../config.ts";
+import { getSettings } from "../config/settings.ts";
 import { signedJws } from "./jws.ts";
 import { signingKey } from "./key-ring.ts";
 import type { RoleName } from "./roles.ts";

@@ -1,6 +1,6 @@
 import { PrismaMariaDb } from "@prisma/adapter-mariadb";
 import { createPool, type Pool } from "mariadb";
-import { getDatabaseUrl } from "../config.ts";
+import { getDatabaseUrl } from "./database-secret.ts";
 import { driverPoolUrl, type PoolSettings } from "./database-url.ts";
 import { PrismaClient } from "./generated/client.ts";
 import { databaseUnavailable } from "./unavailable.ts";

@@ -5,20 +5,20 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { callerFromAuthorizerContext, requireRole, type Caller } from "../auth/caller.ts";
 import type { RoleName } from "../auth/roles.ts";
-import { corsOrigins } from "../config.ts";
+import { corsOrigins } from "../config/cors-origins.ts";
 import { logger } from "../logger.ts";
-import { errorAnswers } from "./error-answers.ts";
+import { errorResponses } from "./error-responses.ts";
 import { securityHeaders } from "./security-headers.ts";
 
 // The middy chain every HTTP route shares. Before the handler: the logger's request context,
-// headers, then the route's own readers of the request (its caller, its body). onError hooks run
-// in reverse .use() order: errorAnswers turns the error into an answer, then CORS and security
-// headers are added to that answer too, so a browser can read a 400 as well as a 200.
-// Apart from route.ts, which adds the body and Bearer readers: a route that reads neither (the
+// headers, then the route's own request middleware (its caller, its body). onError hooks run
+// in reverse .use() order: errorResponses turns the error into a response, then CORS and security
+// headers are added to that response too, so a browser can read a 400 as well as a 200.
+// Apart from route.ts, which adds the body and Bearer middleware: a route that reads neither (the
 // boards) bundles no body validators and no token code.
 
 /** A middleware that reads the request before the handler and puts what it read into the event. */
-export type RequestReader = middy.MiddlewareObj<APIGatewayProxyEvent>;
+export type RequestMiddleware = middy.MiddlewareObj<APIGatewayProxyEvent>;
 
 type HttpChain = middy.MiddyfiedHandler<APIGatewayProxyEvent, APIGatewayProxyResult>;
 
@@ -47,7 +47,7 @@ const varyOnOriginMiddleware: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatew
  * `sls invoke local` without `--data` sends an empty string, and a direct invoke may send any
  * JSON: both are read as an event without headers or a request context (no caller).
  */
-const nullPartsAsEmpty: RequestReader = {
+const nullPartsAsEmpty: RequestMiddleware = {
   before: (request) => {
     if (typeof request.event !== "object" || request.event === null) request.event = {} as APIGatewayProxyEvent;
     request.event.headers ??= {};
@@ -57,14 +57,14 @@ const nullPartsAsEmpty: RequestReader = {
 };
 
 /** Log lines name the route: `POST /api/auth/signin`. */
-const routeLogKey: RequestReader = {
+const routeLogKey: RequestMiddleware = {
   before: ({ event }) => {
     logger.appendKeys({ route: `${event.httpMethod} ${event.resource}` });
   },
 };
 
-/** The shared chain with the route's `readers`, run in the order given, before its handler. */
-export function httpChain(readers: RequestReader[] = []): HttpChain {
+/** The shared chain with the route's `middlewares`, run in the order given, before its handler. */
+export function httpChain(middlewares: RequestMiddleware[] = []): HttpChain {
   const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     // logEvent stays off whatever POWERTOOLS_LOGGER_LOG_EVENT says: events hold passwords and tokens.
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }) as middy.MiddlewareObj)
@@ -74,15 +74,15 @@ export function httpChain(readers: RequestReader[] = []): HttpChain {
     .use(securityHeaders())
     .use(varyOnOriginMiddleware)
     .use(httpCors({ origins: corsOrigins(), exposeHeaders: "Retry-After" }));
-  for (const reader of readers) chain.use(reader);
-  return chain.use(errorAnswers());
+  for (const middleware of middlewares) chain.use(middleware);
+  return chain.use(errorResponses());
 }
 
 /** Makes the route's caller (`event.caller`) with `identify`, and refuses it with 403 unless it holds `role`. */
-export function callerReader(
+export function callerMiddleware(
   identify: (event: APIGatewayProxyEvent) => Caller | undefined | Promise<Caller | undefined>,
   role: RoleName | undefined,
-): RequestReader {
+): RequestMiddleware {
   return {
     before: async ({ event }) => {
       const caller = await identify(event);
@@ -93,6 +93,6 @@ export function callerReader(
 }
 
 /** The caller the JWT authorizer let through (lib/auth/caller.ts), as `event.caller`. */
-export function authorizerCaller(role?: RoleName): RequestReader {
-  return callerReader((event) => callerFromAuthorizerContext(event.requestContext.authorizer), role);
+export function authorizerCaller(role?: RoleName): RequestMiddleware {
+  return callerMiddleware((event) => callerFromAuthorizerContext(event.requestContext.authorizer), role);
 }

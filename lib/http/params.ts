@@ -1,5 +1,5 @@
 import { invalidFields, ValidationError, type FieldError } from "../errors.ts";
-import { MAX_FIELD_ERRORS, shortFieldName } from "../field-errors.ts";
+import { MAX_FIELD_ERRORS, shortFieldName } from "../validation/field-errors.ts";
 
 // Path parameters are strings from the URL: read them strictly, so `/users/1e3` or `/users/01`
 // is a 400 rather than some other user.
@@ -12,7 +12,7 @@ const ID_RULE = `must be a whole number from 1 to ${MAX_INT}`;
 export const userIdParameter = {
   description: "The user's id.",
   schema: { type: "integer", minimum: 1, maximum: MAX_INT },
-  refusal: {
+  error: {
     summary: "The id in the path is not a whole number from 1 to 2³¹−1",
     message: `The user id in the path ${ID_RULE}`,
     errors: [{ field: "id", message: ID_RULE }],
@@ -22,7 +22,7 @@ export const userIdParameter = {
 export function idParam(value: string | undefined): number {
   const id = value !== undefined && /^[1-9]\d{0,9}$/.test(value) ? Number(value) : NaN;
   if (!(id <= MAX_INT)) {
-    const { message, errors } = userIdParameter.refusal;
+    const { message, errors } = userIdParameter.error;
     throw new ValidationError(message, errors.map((error) => ({ ...error })));
   }
   return id;

@@ -2,7 +2,7 @@ import type middy from "@middy/core";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { MIMEType } from "node:util";
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from "../errors.ts";
-import { assertValidInput, inputCheckFor, type ObjectSchema } from "../validation.ts";
+import { assertValidInput, inputCheckFor, type ObjectSchema } from "../validation/input-check.ts";
 
 // Reads, parses and validates a route's body. Written here rather than taken from
 // @middy/http-json-body-parser and @middy/validator, which answer malformed JSON with 422, have no

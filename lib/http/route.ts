@@ -4,8 +4,8 @@ import type { FromSchema } from "json-schema-to-ts";
 import { callerFromOptionalBearer } from "../auth/bearer-caller.ts";
 import type { Caller } from "../auth/caller.ts";
 import type { RoleName } from "../auth/roles.ts";
-import type { ObjectSchema } from "../validation.ts";
-import { authorizerCaller, callerReader, httpChain, type RequestReader } from "./chain.ts";
+import type { ObjectSchema } from "../validation/input-check.ts";
+import { authorizerCaller, callerMiddleware, httpChain, type RequestMiddleware } from "./chain.ts";
 import { requestBody } from "./request-body.ts";
 
 // A route as its spec says: the shared chain (chain.ts) with the caller, then the body (read,
@@ -34,9 +34,9 @@ export interface RouteSpec<Schema extends ObjectSchema | undefined, Source exten
 
 type Route<Body, Source> = middy.MiddyfiedHandler<RouteEvent<Body, Source>, APIGatewayProxyResult>;
 
-function callerFrom(source: CallerSource, role: RoleName | undefined): RequestReader {
+function callerFrom(source: CallerSource, role: RoleName | undefined): RequestMiddleware {
   if (source === "authorizer") return authorizerCaller(role);
-  return callerReader((event) => callerFromOptionalBearer(event.headers.authorization), role);
+  return callerMiddleware((event) => callerFromOptionalBearer(event.headers.authorization), role);
 }
 
 export function httpRoute<
@@ -45,9 +45,9 @@ export function httpRoute<
 >(spec: RouteSpec<Schema, Source> = {}): Route<BodyOf<Schema>, Source> {
   // A role with no caller to judge would guard nothing: such a route is a programming error.
   if (spec.role && !spec.caller) throw new Error("httpRoute: a route that needs a role needs a caller source");
-  const readers: RequestReader[] = [];
-  if (spec.caller) readers.push(callerFrom(spec.caller, spec.role));
-  if (spec.body) readers.push(requestBody(spec.body, { forms: spec.forms }));
-  // The readers turn the raw event into the route's event; the types say so once, here.
-  return httpChain(readers) as unknown as Route<BodyOf<Schema>, Source>;
+  const middlewares: RequestMiddleware[] = [];
+  if (spec.caller) middlewares.push(callerFrom(spec.caller, spec.role));
+  if (spec.body) middlewares.push(requestBody(spec.body, { forms: spec.forms }));
+  // The middlewares turn the raw event into the route's event; the types say so once, here.
+  return httpChain(middlewares) as unknown as Route<BodyOf<Schema>, Source>;
 }

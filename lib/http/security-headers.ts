@@ -18,15 +18,15 @@ const API_ANSWER_HEADERS: Record<string, string> = {
   "Cross-Origin-Resource-Policy": "same-origin",
 };
 
-function addApiAnswerHeaders(response: APIGatewayProxyResult | undefined | null): void {
+function addApiResponseHeaders(response: APIGatewayProxyResult | undefined | null): void {
   if (!response) return;
   const headers = (response.headers ??= {});
   for (const [name, value] of Object.entries(API_ANSWER_HEADERS)) headers[name] ??= value;
 }
 
-const apiAnswerHeaders: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> = {
-  after: ({ response }) => addApiAnswerHeaders(response),
-  onError: ({ response }) => addApiAnswerHeaders(response),
+const apiResponseHeaders: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> = {
+  after: ({ response }) => addApiResponseHeaders(response),
+  onError: ({ response }) => addApiResponseHeaders(response),
 };
 
 type Hook = middy.MiddlewareFn<APIGatewayProxyEvent, APIGatewayProxyResult>;
@@ -49,5 +49,5 @@ function middyHeadersUnderOwn(): middy.MiddlewareObj<APIGatewayProxyEvent, APIGa
 }
 
 export function securityHeaders(): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>[] {
-  return [middyHeadersUnderOwn(), apiAnswerHeaders];
+  return [middyHeadersUnderOwn(), apiResponseHeaders];
 }

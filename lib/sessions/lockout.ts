@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { getPrisma } from "../db/client.ts";
 import { TooManyRequestsError } from "../errors.ts";
+import { tooManyFailedAttempts } from "./errors.ts";
 
 // Brute-force lockout per username, on Cognito's curve: failed password checks (signin and
 // password change alike) are counted per username in the database, so the count holds across
@@ -24,16 +25,10 @@ function lockoutKey(username: string): string {
   return username.toLowerCase();
 }
 
-function inWords(seconds: number): string {
-  if (seconds < 60) return seconds === 1 ? "1 second" : `${seconds} seconds`;
-  const minutes = Math.ceil(seconds / 60);
-  return minutes === 1 ? "1 minute" : `${minutes} minutes`;
-}
-
 /** The one answer to a locked attempt, the same for every username, known or not. */
 function lockedOut(lockedUntil: Date, now: Date): TooManyRequestsError {
   const seconds = Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000));
-  return new TooManyRequestsError(`Too many failed attempts. Try again in ${inWords(seconds)}.`, seconds);
+  return new TooManyRequestsError(tooManyFailedAttempts(seconds), seconds);
 }
 
 /**

@@ -43,10 +43,10 @@ export const signoutSchema = {
 } as const;
 export type SignoutInput = FromSchema<typeof signoutSchema>;
 
-export const passwordChangeSchema = {
+export const changePasswordSchema = {
   type: "object",
   additionalProperties: false,
   required: ["currentPassword", "newPassword"],
   properties: { currentPassword: presentedPasswordField, newPassword: newPasswordField },
 } as const;
-export type PasswordChangeInput = FromSchema<typeof passwordChangeSchema>;
+export type ChangePasswordInput = FromSchema<typeof changePasswordSchema>;

@@ -1,24 +1,24 @@
 import { verifyPassword } from "../auth/passwords.ts";
 import { toTutorialRoleName } from "../auth/roles.ts";
-import { getSettings } from "../config.ts";
+import { getSettings } from "../config/settings.ts";
 import { UnauthorizedError } from "../errors.ts";
 import { findUserByUsername } from "../users/repository.ts";
 import { beginPasswordAttempt } from "./lockout.ts";
 import type { SigninInput } from "./schemas.ts";
 import { openSession } from "./store.ts";
-import type { SigninAnswer } from "./answers.ts";
+import type { SigninResponse } from "./responses.ts";
 import { accessTokenFor, secondsUntil } from "./token-pair.ts";
+import { INVALID_CREDENTIALS } from "./errors.ts";
 
-export type { SigninAnswer } from "./answers.ts";
+export type { SigninResponse } from "./responses.ts";
 
-const INVALID_CREDENTIALS = "Invalid username or password";
 
 /**
  * Checks the credentials and opens a session. Unknown user and wrong password are one answer,
  * cost one bcrypt comparison each and count alike towards the username's lockout; a locked
  * username is refused (429) before the user is even looked up.
  */
-export async function signIn(input: SigninInput, now = new Date()): Promise<SigninAnswer> {
+export async function signIn(input: SigninInput, now = new Date()): Promise<SigninResponse> {
   const attempt = await beginPasswordAttempt(input.username, now);
   const user = await findUserByUsername(input.username);
   const matches = await verifyPassword(input.password, user?.passwordHash);

@@ -2,6 +2,7 @@ import type { Caller } from "../auth/caller.ts";
 import { UnauthorizedError, ValidationError } from "../errors.ts";
 import type { SignoutInput } from "./schemas.ts";
 import { endAllSessions, endSessionOf } from "./store.ts";
+import { SIGNOUT_ALL_NEEDS_TOKEN, SIGNOUT_TARGET_MISSING, SIGNOUT_TARGETS_BOTH } from "./errors.ts";
 
 /**
  * `{refreshToken}` ends that token's session: always a success, even for an unknown or already
@@ -10,17 +11,17 @@ import { endAllSessions, endSessionOf } from "./store.ts";
  */
 export async function signOut(input: SignoutInput, caller: Caller | undefined): Promise<void> {
   if (input.all && input.refreshToken !== undefined) {
-    throw new ValidationError("Send either refreshToken or all, not both", [
+    throw new ValidationError(SIGNOUT_TARGETS_BOTH, [
       { field: "all", message: "cannot be combined with refreshToken" },
     ]);
   }
   if (input.all) {
-    if (!caller) throw new UnauthorizedError("Signing out of every session needs a Bearer access token");
+    if (!caller) throw new UnauthorizedError(SIGNOUT_ALL_NEEDS_TOKEN);
     await endAllSessions(caller.userId);
     return;
   }
   if (input.refreshToken === undefined) {
-    throw new ValidationError("Send the refreshToken to sign out of, or all: true with a Bearer token", [
+    throw new ValidationError(SIGNOUT_TARGET_MISSING, [
       { field: "refreshToken", message: "is required" },
     ]);
   }

@@ -1,7 +1,7 @@
 import { signAccessToken } from "../auth/tokens.ts";
 import type { StoredUser } from "../users/repository.ts";
 
-export type { TokenPair } from "./answers.ts";
+export type { TokenPair } from "./responses.ts";
 
 /** An access token for the user's roles as stored; `maxSeconds` caps its life (a session's remaining time). */
 export async function accessTokenFor(user: StoredUser, maxSeconds?: number): Promise<{ accessToken: string; expiresIn: number }> {

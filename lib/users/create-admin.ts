@@ -1,7 +1,7 @@
 import { hashPassword, verifyPassword } from "../auth/passwords.ts";
 import { effectiveRoles, toTutorialRoleName, type RoleName } from "../auth/roles.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
-import { assertValidInput, inputCheckFor } from "../validation.ts";
+import { assertValidInput, inputCheckFor } from "../validation/input-check.ts";
 import { createUser, findUserByUsername, grantRole, type StoredUser } from "./repository.ts";
 import { adminSchema, newUsernameSchema, type AdminInput } from "./schemas.ts";
 

@@ -16,7 +16,7 @@ export function decodeCursor(cursor: string): number {
   const decoded = CURSOR_FORM.test(cursor) ? Buffer.from(cursor, "base64url").toString("utf8") : "";
   const id = decoded.startsWith(CURSOR_PREFIX) ? Number(decoded.slice(CURSOR_PREFIX.length)) : NaN;
   if (!Number.isSafeInteger(id) || id < 0 || encodeCursor(id) !== cursor) {
-    throw invalidFields([{ ...listQueryParameters.cursor.refusal.errors[0] }]);
+    throw invalidFields([{ ...listQueryParameters.cursor.error.errors[0] }]);
   }
   return id;
 }

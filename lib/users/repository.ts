@@ -2,6 +2,7 @@ import { effectiveRoles, isRoleName, roleRequiredMessage, type RoleName } from "
 import { getPrisma } from "../db/client.ts";
 import { Prisma } from "../db/generated/client.ts";
 import { ConflictError, ForbiddenError, NotFoundError, type FieldError } from "../errors.ts";
+import { LAST_ADMIN } from "./errors.ts";
 
 // Data access for users and their roles. Prisma errors that mean something to a client become
 // domain errors here; usernames and emails compare without case because the tables' collation
@@ -200,7 +201,7 @@ export async function replaceGrantedRoles(actingAdminId: number, userId: number,
       const [target] = await tx.$queryRaw<{ username: string }[]>`SELECT username FROM users WHERE id = ${userId} FOR UPDATE`;
       if (!target) throw userNotFound(userId);
       if (admins.has(userId) && admins.size === 1 && !roles.includes("admin")) {
-        throw new ConflictError("This user is the last admin: make another user admin first");
+        throw new ConflictError(LAST_ADMIN);
       }
       await tx.userRole.deleteMany({ where: { userId } });
       await insertGrantedRoles(tx, userId, roles);

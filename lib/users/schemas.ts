@@ -59,11 +59,11 @@ export const listQueryParameters = {
   limit: {
     description: `Users per page, from 1 to ${MAX_PAGE_SIZE}.`,
     schema: { type: "integer", minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE },
-    refusal: { summary: `\`limit\` is not a whole number from 1 to ${MAX_PAGE_SIZE}`, message: `Limit ${LIMIT_RULE}`, errors: [{ field: "limit", message: LIMIT_RULE }] },
+    error: { summary: `\`limit\` is not a whole number from 1 to ${MAX_PAGE_SIZE}`, message: `Limit ${LIMIT_RULE}`, errors: [{ field: "limit", message: LIMIT_RULE }] },
   },
   cursor: {
     description: "Where the page starts: the `nextCursor` of the previous page. Without it (the same as its default), the first page.",
     schema: { type: "string", pattern: CURSOR_PATTERN, default: START_CURSOR },
-    refusal: { summary: "`cursor` is not one this API gave out", message: `Cursor ${CURSOR_RULE}`, errors: [{ field: "cursor", message: CURSOR_RULE }] },
+    error: { summary: "`cursor` is not one this API gave out", message: `Cursor ${CURSOR_RULE}`, errors: [{ field: "cursor", message: CURSOR_RULE }] },
   },
 } as const;

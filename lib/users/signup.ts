@@ -5,8 +5,8 @@ import { ForbiddenError } from "../errors.ts";
 import { requireAdminWithin } from "./admin-rights.ts";
 import { createUser } from "./repository.ts";
 import type { SignupInput } from "./schemas.ts";
+import { ONLY_ADMINS_GRANT_ROLES } from "./errors.ts";
 
-const GRANT_REFUSED = "Only an admin can grant roles";
 
 /**
  * Registers a user. Everyone gets `user`; asking for more takes a caller who is an admin now, in
@@ -17,11 +17,11 @@ const GRANT_REFUSED = "Only an admin can grant roles";
 export async function signUp(input: SignupInput, caller: Caller | undefined): Promise<{ id: number }> {
   const requested: RoleName[] = input.roles ?? [];
   const grants = requested.some((role) => role !== "user");
-  if (grants && !caller?.roles.includes("admin")) throw new ForbiddenError(GRANT_REFUSED);
+  if (grants && !caller?.roles.includes("admin")) throw new ForbiddenError(ONLY_ADMINS_GRANT_ROLES);
   const passwordHash = await hashPassword(input.password);
   const id = await createUser(
     { username: input.username, email: input.email, passwordHash, roles: sortRoles(["user", ...requested]) },
-    grants ? (tx) => requireAdminWithin(tx, caller, GRANT_REFUSED) : undefined,
+    grants ? (tx) => requireAdminWithin(tx, caller, ONLY_ADMINS_GRANT_ROLES) : undefined,
   );
   return { id };
 }

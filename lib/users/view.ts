@@ -1,8 +1,8 @@
 import { toTutorialRoleName } from "../auth/roles.ts";
-import type { UserView } from "./answers.ts";
+import type { UserView } from "./responses.ts";
 import type { StoredUser } from "./repository.ts";
 
-export type { UserView } from "./answers.ts";
+export type { UserView } from "./responses.ts";
 
 export function toUserView(user: StoredUser): UserView {
   return {

@@ -14,7 +14,7 @@ import { waitForLockWaits } from "../support/lock-waits.ts";
 
 interface Container {
   signUp: typeof import("../../lib/users/signup.ts")["signUp"];
-  endSessionsOfUser: typeof import("../../lib/sessions/admin-signout.ts")["endSessionsOfUser"];
+  endUserSessions: typeof import("../../lib/sessions/end-user-sessions.ts")["endUserSessions"];
 }
 
 let database: TestDatabase;
@@ -67,7 +67,7 @@ beforeAll(async () => {
   process.env.DATABASE_URL = database.url;
   container = await newContainerWith(async () => ({
     signUp: (await import("../../lib/users/signup.ts")).signUp,
-    endSessionsOfUser: (await import("../../lib/sessions/admin-signout.ts")).endSessionsOfUser,
+    endUserSessions: (await import("../../lib/sessions/end-user-sessions.ts")).endUserSessions,
   }));
 });
 
@@ -92,7 +92,7 @@ describe("an admin's right, checked with the act", () => {
     const demoted = await newUser("demoted_ender", ["user", "admin"]);
     const target = await newUser("signed_in_target", ["user"]);
 
-    const answer = await demotedWhile(demoted, () => outcome(container.endSessionsOfUser(adminByToken(demoted), target)));
+    const answer = await demotedWhile(demoted, () => outcome(container.endUserSessions(adminByToken(demoted), target)));
 
     expect(answer).toBe("403");
   });

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import bcrypt from "bcryptjs";
 import { afterAll, describe, expect, it } from "vitest";
-import { handler as password } from "../../functions/password.ts";
+import { handler as password } from "../../functions/change-password.ts";
 import { handler as signin } from "../../functions/signin.ts";
 import { handler as signup } from "../../functions/signup.ts";
 import { disconnectPrisma } from "../../lib/db/client.ts";

@@ -301,7 +301,7 @@ describe("the database routes when the database goes silent", () => {
       signin: (await import("../../functions/signin.ts")).handler,
       me: (await import("../../functions/me.ts")).handler,
       refresh: (await import("../../functions/refresh.ts")).handler,
-      listUsers: (await import("../../functions/admin/users.ts")).list,
+      listUsers: (await import("../../functions/admin/list-users.ts")).handler,
       signup: (await import("../../functions/signup.ts")).handler,
     }));
     const call = (handler: unknown, event: APIGatewayProxyEvent) =>
@@ -427,7 +427,7 @@ describe("a statement that rightly takes longer than a route's bound", () => {
         "INSERT INTO sessions (id, user_id, token_hash, expires_at) SELECT REPEAT('a', 32), id, REPEAT('b', 64), NOW(3) - INTERVAL 1 DAY FROM users",
       );
       process.env.DATABASE_URL = database.url;
-      const { handler } = await newContainerWith(() => import("../../functions/ops/pruneSessions.ts"));
+      const { handler } = await newContainerWith(() => import("../../functions/ops/prune-sessions.ts"));
       await locker.query("BEGIN");
       await locker.query("SELECT * FROM sessions FOR UPDATE");
       // Act: the prune waits on the lock, past the routes' 1.5 s, until it is released after 2 s.

@@ -4,7 +4,7 @@ import { hashPassword } from "../../lib/auth/passwords.ts";
 import { parseDatabaseUrl } from "../../lib/db/database-url.ts";
 import { disconnectPrisma } from "../../lib/db/client.ts";
 import { UnauthorizedError } from "../../lib/errors.ts";
-import { changePassword } from "../../lib/sessions/password-change.ts";
+import { changePassword } from "../../lib/sessions/change-password.ts";
 import { signIn } from "../../lib/sessions/signin.ts";
 import { query } from "../support/db-query.ts";
 import { uniqueName } from "../support/http.ts";

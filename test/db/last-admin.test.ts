@@ -13,7 +13,7 @@ import { httpEvent, lambdaContext } from "../support/lambda-events.ts";
 // container below is a fresh module instance with its own Prisma client and connection, as two
 // Lambda containers would be; the handlers get API Gateway's exact event with the authorizer's context.
 
-type SetRoles = typeof import("../../functions/admin/users.ts")["setRoles"];
+type SetRoles = typeof import("../../functions/admin/set-user-roles.ts")["handler"];
 interface Container {
   setRoles: SetRoles;
 }
@@ -21,7 +21,7 @@ interface Container {
 let database: TestDatabase;
 const savedUrl = process.env.DATABASE_URL;
 function newContainer(): Promise<Container> {
-  return newContainerWith(async () => ({ setRoles: (await import("../../functions/admin/users.ts")).setRoles }));
+  return newContainerWith(async () => ({ setRoles: (await import("../../functions/admin/set-user-roles.ts")).handler }));
 }
 
 const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => queryAt<T>(database.url, text, params);

@@ -7,7 +7,7 @@ import { parseDatabaseUrl } from "../../lib/db/database-url.ts";
 import { disconnectPrisma } from "../../lib/db/client.ts";
 import { TooManyRequestsError, UnauthorizedError } from "../../lib/errors.ts";
 import { pruneForgottenLockouts } from "../../lib/sessions/lockout.ts";
-import { changePassword } from "../../lib/sessions/password-change.ts";
+import { changePassword } from "../../lib/sessions/change-password.ts";
 import { signIn } from "../../lib/sessions/signin.ts";
 import { closeContainers, newContainerWith } from "../support/containers.ts";
 import { query } from "../support/db-query.ts";

@@ -1,10 +1,12 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { endSessions, list, setRoles } from "../../functions/admin/users.ts";
+import { handler as endSessions } from "../../functions/admin/end-user-sessions.ts";
+import { handler as list } from "../../functions/admin/list-users.ts";
+import { handler as setRoles } from "../../functions/admin/set-user-roles.ts";
 import { handler as authorizer } from "../../functions/authorizer.ts";
 import { userBoard } from "../../functions/boards.ts";
 import { handler as me } from "../../functions/me.ts";
-import { handler as password } from "../../functions/password.ts";
+import { handler as password } from "../../functions/change-password.ts";
 import { handler as refresh } from "../../functions/refresh.ts";
 import { handler as signin } from "../../functions/signin.ts";
 import { handler as signout } from "../../functions/signout.ts";

@@ -6,7 +6,7 @@ import middy from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROUTES as TABLE } from "../../lib/api/routes.ts";
+import { ROUTES as TABLE } from "../../lib/routes/routes.ts";
 import { securityHeaders } from "../../lib/http/security-headers.ts";
 import { SWAGGER_UI_FILES } from "../../plugins/esbuild-plugins.js";
 import { extractZip, packageProdStage } from "../support/packaged.ts";
@@ -47,7 +47,7 @@ let paramsPackageDir: string;
 let paramsTemplate: Template;
 let paramsTemplateText: string;
 
-// Every route of the route table (lib/api/routes.ts), as the template names it: its path without
+// Every route of the route table (lib/routes/routes.ts), as the template names it: its path without
 // the leading slash, and its function's logical id.
 const ROUTES = TABLE.map((route) => ({
   path: route.path.slice(1),
@@ -461,6 +461,18 @@ describe("packaged prod stage", () => {
     for (const zip of [AUTHORIZER_ZIP, ...BOARD_ZIPS, "apiDescription.zip", DOCS_ZIP]) expect(librariesIn((await bundle(zip)).code), zip).toEqual([]);
     // The words do name each library: signin's bundle holds them all.
     expect(librariesIn((await bundle("signin.zip")).code)).toEqual(Object.keys(LIBRARY_MARKERS));
+  });
+
+  it("ships no database settings in the authorizer's, the boards', the description's and the docs page's bundles", async () => {
+    // DATABASE_URL's reader and its RDS secret forms live beside the database client (lib/db/).
+    for (const zip of [AUTHORIZER_ZIP, ...BOARD_ZIPS, "apiDescription.zip", DOCS_ZIP]) {
+      const { code } = await bundle(zip);
+      expect(code, zip).not.toContain("DATABASE_URL");
+      expect(code, zip).not.toContain("aurora-mysql");
+    }
+    // The words do mark them: signin's bundle holds both.
+    expect((await bundle("signin.zip")).code).toContain("DATABASE_URL");
+    expect((await bundle("signin.zip")).code).toContain("aurora-mysql");
   });
 
   it("ships Ajv's compiler and jsonwebtoken in no bundle", async () => {

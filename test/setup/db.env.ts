@@ -6,7 +6,7 @@ process.env.DATABASE_URL = inject("databaseUrl");
 process.env.JWT_SECRET = inject("jwtSecret");
 process.env.CORS_ORIGINS = inject("corsOrigin");
 process.env.BCRYPT_COST = "4";
-// Read by lib/config.ts when set: a developer's shell must not point the tests elsewhere.
+// Read by lib/db/database-secret.ts when set: a developer's shell must not point the tests elsewhere.
 delete process.env.DATABASE_HOST;
 delete process.env.DATABASE_PORT;
 delete process.env.DATABASE_NAME;

@@ -54,7 +54,7 @@ describe("prisma-wasm-beside-bundle", () => {
 
 describe("swagger-ui-beside-bundle", () => {
   type Reader = { readSwaggerUiFile: (name: string) => string; swaggerUiVersion: () => string };
-  const READER = join(process.cwd(), "lib/docs/swagger-ui-files.ts");
+  const READER = join(process.cwd(), "lib/docs-page/swagger-ui-files.ts");
   const installed = (name: string) => readFileSync(join("node_modules/swagger-ui-dist", name), "utf8");
 
   it("copies Swagger UI's files into a folder named after the bundle, and the bundle reads them from there", async () => {

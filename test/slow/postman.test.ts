@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { openApiDocument } from "../../lib/api/openapi.ts";
-import { ROUTES } from "../../lib/api/routes.ts";
+import { openApiDocument } from "../../lib/openapi/openapi.ts";
+import { ROUTES } from "../../lib/routes/routes.ts";
 import { START_CURSOR } from "../../lib/users/schemas.ts";
 import { postmanCollection, type PostmanRequest } from "../support/postman.ts";
 import { fixtureDocument } from "../support/openapi-fixture.ts";

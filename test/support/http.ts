@@ -1,5 +1,5 @@
 import { inject } from "vitest";
-import type { SigninAnswer as Session } from "../../lib/sessions/signin.ts";
+import type { SigninResponse as Session } from "../../lib/sessions/signin.ts";
 import type { TokenPair } from "../../lib/sessions/token-pair.ts";
 import { assertConforms, type OpenApiDocument } from "./contract.ts";
 

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import { openApiDocument } from "../../lib/api/openapi.ts";
+import { openApiDocument } from "../../lib/openapi/openapi.ts";
 import { assertConforms } from "./contract.ts";
 
 // The e2e client checks every HTTP answer against the description (test/support/http.ts); this

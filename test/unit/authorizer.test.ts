@@ -1,7 +1,7 @@
 import jwt from "jsonwebtoken";
 import { afterEach, describe, expect, it } from "vitest";
 import { handler } from "../../functions/authorizer.ts";
-import { resetConfig } from "../../lib/config.ts";
+import { resetConfig } from "../../lib/config/environment.ts";
 import { capturedOutput } from "../support/captured-output.ts";
 import { lambdaContext, METHOD_ARN_PREFIX, tokenAuthorizerEvent } from "../support/lambda-events.ts";
 

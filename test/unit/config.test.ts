@@ -1,7 +1,10 @@
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ConfigError, getDatabaseUrl, getJwtKeys, getSettings, resetConfig } from "../../lib/config.ts";
-import { SecretsManagerUnavailableError } from "../../lib/secrets.ts";
+import { ConfigError, resetConfig } from "../../lib/config/environment.ts";
+import { getJwtKeys } from "../../lib/config/jwt-keys.ts";
+import { getSettings } from "../../lib/config/settings.ts";
+import { getDatabaseUrl } from "../../lib/db/database-secret.ts";
+import { SecretsManagerUnavailableError } from "../../lib/config/secrets-manager.ts";
 import { failNextRead, getSecretValueCalls, putSecretValue, resetSecretsManager } from "../support/secrets-manager.ts";
 
 // Configuration from the environment, and the Secrets Manager path deployed stages take.

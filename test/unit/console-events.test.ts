@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayTokenAuthorizerEvent } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import { handler as authorizer } from "../../functions/authorizer.ts";
-import { ROUTES } from "../../lib/api/routes.ts";
+import { ROUTES } from "../../lib/routes/routes.ts";
 import { httpEvent, lambdaContext, METHOD_ARN_PREFIX } from "../support/lambda-events.ts";
 
 // API Gateway's console "Test" button sends null, not {}, for what the request did not have:

@@ -14,7 +14,7 @@ function outcome(cursor: string): number | "refused" {
   try {
     return decodeCursor(cursor);
   } catch (error) {
-    if (error instanceof ValidationError && error.message === listQueryParameters.cursor.refusal.message) return "refused";
+    if (error instanceof ValidationError && error.message === listQueryParameters.cursor.error.message) return "refused";
     throw error;
   }
 }

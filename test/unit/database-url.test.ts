@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { resetConfig } from "../../lib/config.ts";
+import { resetConfig } from "../../lib/config/environment.ts";
 import { disconnectPrisma, getPrisma } from "../../lib/db/client.ts";
 import { driverPoolUrl, formatDatabaseUrl, parseDatabaseUrl, withAddress } from "../../lib/db/database-url.ts";
 

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DECLARATION, DECLARATION_FILE, GENERATED_FILE, validatorsSource } from "../../scripts/compile-validators.ts";
-import { inputCheckFor } from "../../lib/validation.ts";
+import { inputCheckFor } from "../../lib/validation/input-check.ts";
 
-// The handlers validate with functions Ajv compiled ahead of time (lib/field-validators.generated.js):
+// The handlers validate with functions Ajv compiled ahead of time (lib/validation/field-validators.generated.js):
 // they must be what the schemas say today.
 
 describe("compiled field validators", () => {

@@ -1,17 +1,17 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { handler as apiDescription } from "../../functions/api-description.ts";
-import { refreshRoute, signinRoute } from "../../lib/api/auth-routes.ts";
-import { API_VERSION, openApiDocument } from "../../lib/api/openapi.ts";
+import { refreshRoute, signinRoute } from "../../lib/routes/auth-routes.ts";
+import { API_VERSION, openApiDocument } from "../../lib/openapi/openapi.ts";
 import { parseRefreshToken } from "../../lib/auth/refresh-tokens.ts";
-import { ROUTES } from "../../lib/api/routes.ts";
+import { ROUTES } from "../../lib/routes/routes.ts";
 import { ROLE_NAMES, toTutorialRoleName, TUTORIAL_ROLE_NAMES } from "../../lib/auth/roles.ts";
 import { stageUrl } from "../../lib/http/stage-url.ts";
 import { OPENAPI_FILE, openApiFileText } from "../../scripts/write-openapi.ts";
 import { pointerToken, schemaProblems } from "../support/contract.ts";
 import { httpEvent, lambdaContext } from "../support/lambda-events.ts";
 
-// The description is generated from the route table (lib/api/); these hold the committed copy,
+// The description is generated from the route table (lib/routes/); these hold the committed copy,
 // the table and the served copy to it.
 
 const committed = () => JSON.parse(readFileSync(OPENAPI_FILE, "utf8")) as ReturnType<typeof openApiDocument>;

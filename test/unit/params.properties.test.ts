@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../lib/errors.ts";
-import { MAX_FIELD_ERRORS } from "../../lib/field-errors.ts";
+import { MAX_FIELD_ERRORS } from "../../lib/validation/field-errors.ts";
 import { idParam, queryParameters, userIdParameter } from "../../lib/http/params.ts";
 
 // Property tests of the path and query parameters (lib/http/params.ts), read from the URL as the
@@ -16,7 +16,7 @@ function idOutcome(value: string): number | "refused" {
   try {
     return idParam(value);
   } catch (error) {
-    if (error instanceof ValidationError && error.message === userIdParameter.refusal.message) return "refused";
+    if (error instanceof ValidationError && error.message === userIdParameter.error.message) return "refused";
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 import bcrypt from "bcryptjs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { assertStorablePassword, hashPassword, verifyPassword } from "../../lib/auth/passwords.ts";
-import { resetConfig } from "../../lib/config.ts";
+import { resetConfig } from "../../lib/config/environment.ts";
 import { ValidationError } from "../../lib/errors.ts";
 
 /** The ValidationError `act` throws, or fails the test. */

@@ -1,9 +1,0 @@
-import { passwordChangeRoute } from "../lib/api/auth-routes.ts";
-import { empty } from "../lib/http/responses.ts";
-import { httpRoute } from "../lib/http/route.ts";
-import { changePassword } from "../lib/sessions/password-change.ts";
-
-export const handler = httpRoute(passwordChangeRoute).handler(async (event) => {
-  await changePassword(event.caller, event.body);
-  return empty(204);
-});
