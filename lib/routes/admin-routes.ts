@@ -2,13 +2,14 @@ import { userIdParameter } from "../http/params.ts";
 import { rolesViewSchema, userPageSchema } from "../users/responses.ts";
 import { listQueryParameters, rolesUpdateSchema } from "../users/schemas.ts";
 import type { RouteDescription } from "./route-description.ts";
-import { LAST_ADMIN } from "../users/errors.ts";
+import { roleRequiredMessage } from "../auth/roles.ts";
+import { LAST_ADMIN, noUserWithId } from "../users/errors.ts";
 
 // The routes under /api/admin: user management. The token must carry `admin`, and each route
 // checks again in the database that the caller is an admin now.
 
-const notAnAdminNow = { summary: "The caller is no longer an admin in the database", message: "Require Admin Role!" } as const;
-const noSuchUser = { summary: "No user has this id", message: "No user has the id 7" } as const;
+const notAnAdminNow = { summary: "The caller is no longer an admin in the database", message: roleRequiredMessage("admin") } as const;
+const noSuchUser = { summary: "No user has this id", message: noUserWithId(7) } as const;
 
 export const listUsersRoute = {
   method: "get",

@@ -14,7 +14,7 @@ import { changePasswordSchema, refreshSchema, refreshtokenSchema, signinSchema, 
 import { signupResponseSchema, userViewSchema } from "../users/responses.ts";
 import { signupSchema } from "../users/schemas.ts";
 import type { RouteDescription } from "./route-description.ts";
-import { ACCOUNT_GONE, ONLY_ADMINS_GRANT_ROLES } from "../users/errors.ts";
+import { ACCOUNT_GONE, alreadyInUse, IN_USE, ONLY_ADMINS_GRANT_ROLES } from "../users/errors.ts";
 import { INVALID_TOKEN } from "../errors.ts";
 
 // The routes under /api/auth: accounts and sessions. Each entry is the spec its handler is built
@@ -63,8 +63,8 @@ export const signupRoute = {
     409: [
       {
         summary: "The username or the email is taken",
-        message: "Username is already in use",
-        errors: [{ field: "username", message: "is already in use" }],
+        message: alreadyInUse([{ field: "username", message: IN_USE }]),
+        errors: [{ field: "username", message: IN_USE }],
       },
     ],
   },

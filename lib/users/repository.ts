@@ -2,7 +2,7 @@ import { effectiveRoles, isRoleName, roleRequiredMessage, type RoleName } from "
 import { getPrisma } from "../db/client.ts";
 import { Prisma } from "../db/generated/client.ts";
 import { ConflictError, ForbiddenError, NotFoundError, type FieldError } from "../errors.ts";
-import { LAST_ADMIN } from "./errors.ts";
+import { alreadyInUse, IN_USE, LAST_ADMIN, noUserWithId } from "./errors.ts";
 
 // Data access for users and their roles. Prisma errors that mean something to a client become
 // domain errors here; usernames and emails compare without case because the tables' collation
@@ -53,7 +53,7 @@ export async function findUserByUsername(username: string): Promise<UserWithPass
 }
 
 export function userNotFound(id: number): NotFoundError {
-  return new NotFoundError(`No user has the id ${id}`);
+  return new NotFoundError(noUserWithId(id));
 }
 
 export async function findUserById(id: number): Promise<StoredUser | undefined> {
@@ -89,9 +89,7 @@ export async function listUsersAfter(afterId: number, limit: number): Promise<St
 }
 
 function conflictFor(fields: FieldError[]): ConflictError {
-  const names = fields.map(({ field }) => field).join(" and ");
-  const subject = names.charAt(0).toUpperCase() + names.slice(1);
-  return new ConflictError(`${subject} ${fields.length > 1 ? "are" : "is"} already in use`, fields);
+  return new ConflictError(alreadyInUse(fields), fields);
 }
 
 /** 409 naming the taken field(s), or undefined when both are free. */
@@ -106,8 +104,8 @@ async function takenFields(username: string, email: string): Promise<ConflictErr
   const fields: FieldError[] = [];
   // Usernames and emails are ASCII (the schemas say so), so lower-casing matches the collation.
   const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-  if (taken.some((user) => same(user.username, username))) fields.push({ field: "username", message: "is already in use" });
-  if (taken.some((user) => same(user.email, email))) fields.push({ field: "email", message: "is already in use" });
+  if (taken.some((user) => same(user.username, username))) fields.push({ field: "username", message: IN_USE });
+  if (taken.some((user) => same(user.email, email))) fields.push({ field: "email", message: IN_USE });
   return fields.length > 0 ? conflictFor(fields) : undefined;
 }
 
