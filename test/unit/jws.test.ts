@@ -5,6 +5,7 @@ import { keyIdOf } from "../../lib/auth/key-ring.ts";
 import { verifyAccessToken } from "../../lib/auth/token-verification.ts";
 import { signAccessToken, type AccessTokenClaims } from "../../lib/auth/tokens.ts";
 import { UnauthorizedError } from "../../lib/errors.ts";
+import { edited, tokenEdit } from "../support/token-edits.ts";
 
 // Property tests of the token reader (lib/auth/jws.ts through verifyAccessToken, the one entry
 // the authorizer uses): whatever arrives, it answers with the claims of a token we signed or with
@@ -16,7 +17,6 @@ const RUNS = 1_000;
 const TIMEOUT = { timeout: 30_000 };
 const SECRET = process.env.JWT_SECRET!;
 const MONA: AccessTokenClaims = { userId: 42, username: "mona", roles: ["user"] };
-const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /** The claims, or "refused" for the one refusal; any other error fails the property. */
 async function outcome(token: string): Promise<AccessTokenClaims | "refused"> {
@@ -35,24 +35,6 @@ function signedBytes(header: Uint8Array, payload: Uint8Array): string {
 }
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
-
-/** One edit of a token: a character replaced, inserted or deleted, from the token's alphabet, a dot, or any. */
-const edit = fc.record({
-  kind: fc.constantFrom("replace", "insert", "delete"),
-  at: fc.nat(),
-  char: fc.oneof(fc.constantFrom(...BASE64URL, "."), fc.string({ unit: "binary", minLength: 1, maxLength: 1 })),
-});
-
-function edited(token: string, edits: { kind: string; at: number; char: string }[]): string {
-  let text = token;
-  for (const { kind, at, char } of edits) {
-    const i = at % (text.length + 1);
-    if (kind === "insert") text = text.slice(0, i) + char + text.slice(i);
-    else if (kind === "replace") text = text.slice(0, i) + char + text.slice(i + 1);
-    else text = text.slice(0, i) + text.slice(i + 1);
-  }
-  return text;
-}
 
 describe("the token reader, on any input", TIMEOUT, () => {
   it(`refuses any string, and never throws another error (${RUNS} runs)`, async () => {
@@ -89,7 +71,7 @@ describe("the token reader, on tokens we signed", TIMEOUT, () => {
   it(`accepts a token we signed only as it was signed: any edit is refused (${RUNS} runs)`, async () => {
     const { accessToken } = await signAccessToken(MONA);
     await fc.assert(
-      fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 3 }), async (edits) => {
+      fc.asyncProperty(fc.array(tokenEdit, { minLength: 1, maxLength: 3 }), async (edits) => {
         const token = edited(accessToken, edits);
         expect(await outcome(token)).toEqual(token === accessToken ? MONA : "refused");
       }),

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { BASE64URL, edited, tokenEdit } from "../support/token-edits.ts";
 import { hashRefreshToken, issueRefreshToken, parseRefreshToken, successorRefreshToken } from "../../lib/auth/refresh-tokens.ts";
 
 // Property tests of the refresh token's form (lib/auth/refresh-tokens.ts): the refresh routes
@@ -8,7 +9,6 @@ import { hashRefreshToken, issueRefreshToken, parseRefreshToken, successorRefres
 // session at all. fast-check prints the seed of a failing run.
 
 const HEX = "0123456789abcdef";
-const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 const sessionId = fc.string({ unit: fc.constantFrom(...HEX), minLength: 32, maxLength: 32 });
 /** A token of our form: what issueRefreshToken and successorRefreshToken give out. */
@@ -44,26 +44,12 @@ describe("refresh tokens, parsed", () => {
   });
 
   it("name a session for a string of the token's form, and for no other string (2000 runs)", () => {
-    const edit = fc.record({
-      kind: fc.constantFrom("replace", "insert", "delete"),
-      at: fc.nat(),
-      char: fc.oneof(fc.constantFrom(...BASE64URL, "."), fc.string({ unit: "binary", minLength: 1, maxLength: 1 })),
-    });
-    const edited = fc.tuple(ourForm, fc.array(edit, { minLength: 1, maxLength: 2 })).map(([token, edits]) => {
-      let text = token;
-      for (const { kind, at, char } of edits) {
-        const i = at % (text.length + 1);
-        if (kind === "insert") text = text.slice(0, i) + char + text.slice(i);
-        else if (kind === "replace") text = text.slice(0, i) + char + text.slice(i + 1);
-        else text = text.slice(0, i) + text.slice(i + 1);
-      }
-      return text;
-    });
+    const editedToken = fc.tuple(ourForm, fc.array(tokenEdit, { minLength: 1, maxLength: 2 })).map(([token, edits]) => edited(token, edits));
     // Standard base64's + / = and upper-case hex in place of one character: the likeliest near misses.
     const nearMiss = fc
       .tuple(ourForm, fc.nat(75), fc.constantFrom("+", "/", "=", "A", "F", "g"))
       .map(([token, at, char]) => token.slice(0, at) + char + token.slice(at + 1));
-    const candidate = fc.oneof(ourForm, edited, nearMiss, fc.string({ unit: "binary", maxLength: 100 }));
+    const candidate = fc.oneof(ourForm, editedToken, nearMiss, fc.string({ unit: "binary", maxLength: 100 }));
     fc.assert(
       fc.property(candidate, (token) => {
         const expected = isOurForm(token) ? { sessionId: token.slice(0, 32), hash: hashRefreshToken(token) } : undefined;
