@@ -32,7 +32,7 @@ export function effectiveRoles(granted: Iterable<RoleName>): RoleName[] {
   return ROLE_NAMES.slice(0, highest + 1);
 }
 
-/** The tutorials' refusal for a caller without `role`: "Require Admin Role!" and so on. */
+/** The tutorials' error message for a caller without `role`: "Require Admin Role!" and so on. */
 export function roleRequiredMessage(role: RoleName): string {
   return `Require ${role.charAt(0).toUpperCase()}${role.slice(1)} Role!`;
 }

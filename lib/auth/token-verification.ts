@@ -70,7 +70,7 @@ function claimsOf(payload: Record<string, unknown>): AccessTokenClaims | undefin
   return { userId, username, roles };
 }
 
-/** The claims of a valid token, or undefined for any other: every refusal is the same 401. */
+/** The claims of a valid token, or undefined for any other: every rejection is the same 401. */
 async function claimsIn(token: string): Promise<AccessTokenClaims | undefined> {
   const jws = hs256Jws(token);
   // typ "JWT", as our signer has always written it (RFC 8725 §3.11): a JWT of another kind made

@@ -8,7 +8,7 @@ const MAX_INT = 2 ** 31 - 1; // the INT columns' upper bound
 
 const ID_RULE = `must be a whole number from 1 to ${MAX_INT}`;
 
-/** The `{id}` of a user's path as the API description states it, with idParam's refusal. */
+/** The `{id}` of a user's path as the API description states it, with idParam's error. */
 export const userIdParameter = {
   description: "The user's id.",
   schema: { type: "integer", minimum: 1, maximum: MAX_INT },

@@ -45,15 +45,15 @@ type MediaType = typeof JSON_TYPE | typeof FORM_TYPE;
 
 function mediaTypeOf(header: string | undefined, options: BodyOptions): MediaType {
   const accepted: MediaType[] = options.forms ? [JSON_TYPE, FORM_TYPE] : [JSON_TYPE];
-  const refusal = () => new UnsupportedMediaTypeError(`Content-Type must be ${accepted.join(" or ")}`);
+  const unsupported = () => new UnsupportedMediaTypeError(`Content-Type must be ${accepted.join(" or ")}`);
   let type: MIMEType;
   try {
     type = new MIMEType(header ?? "");
   } catch {
-    throw refusal();
+    throw unsupported();
   }
   const essence = accepted.find((candidate) => candidate === type.essence);
-  if (!essence) throw refusal();
+  if (!essence) throw unsupported();
   const charset = type.params.get("charset");
   if (charset !== null && !/^utf-?8$/i.test(charset)) {
     throw new UnsupportedMediaTypeError(`Request body must be UTF-8 (charset=utf-8), not ${charset.slice(0, 32)}`);

@@ -48,7 +48,7 @@ const FIELD_ERROR_SCHEMA = {
 } as const;
 
 /**
- * Every refusal's body. Closed, so that the tests fail on an answer that says more (a stack, a
+ * Every error response's body. Closed, so that the tests fail on an answer that says more (a stack, a
  * cause); clients should still ignore fields they do not know, which a later version may add.
  */
 const ERROR_SCHEMA = {

@@ -8,9 +8,9 @@ import { currentRoles, lockAdmins } from "./repository.ts";
  * Admin actions trust the database, not only the token: an admin demoted or deleted a minute ago
  * still holds a valid access token. The token is checked first, so a non-admin costs no query.
  */
-export async function requireCurrentAdmin(caller: Caller | undefined, refusal = roleRequiredMessage("admin")): Promise<void> {
-  if (!caller?.roles.includes("admin")) throw new ForbiddenError(refusal);
-  if (!(await currentRoles(caller.userId)).includes("admin")) throw new ForbiddenError(refusal);
+export async function requireCurrentAdmin(caller: Caller | undefined, message = roleRequiredMessage("admin")): Promise<void> {
+  if (!caller?.roles.includes("admin")) throw new ForbiddenError(message);
+  if (!(await currentRoles(caller.userId)).includes("admin")) throw new ForbiddenError(message);
 }
 
 /**
@@ -21,8 +21,8 @@ export async function requireCurrentAdmin(caller: Caller | undefined, refusal = 
 export async function requireAdminWithin(
   tx: Prisma.TransactionClient,
   caller: Caller | undefined,
-  refusal = roleRequiredMessage("admin"),
+  message = roleRequiredMessage("admin"),
 ): Promise<void> {
-  if (!caller?.roles.includes("admin")) throw new ForbiddenError(refusal);
-  if (!(await lockAdmins(tx)).has(caller.userId)) throw new ForbiddenError(refusal);
+  if (!caller?.roles.includes("admin")) throw new ForbiddenError(message);
+  if (!(await lockAdmins(tx)).has(caller.userId)) throw new ForbiddenError(message);
 }

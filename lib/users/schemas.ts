@@ -54,7 +54,7 @@ export const START_CURSOR = "dTow";
 const LIMIT_RULE = `must be a whole number from 1 to ${MAX_PAGE_SIZE}`;
 const CURSOR_RULE = "is not a cursor this API gave out";
 
-/** The query parameters of the list, as the API description states them, with the refusals of pageSize and decodeCursor. */
+/** The query parameters of the list, as the API description states them, with the errors of pageSize and decodeCursor. */
 export const listQueryParameters = {
   limit: {
     description: `Users per page, from 1 to ${MAX_PAGE_SIZE}.`,
