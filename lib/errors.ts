@@ -101,9 +101,11 @@ export class TooManyRequestsError extends ApiError {
   }
 }
 
+export const SERVICE_UNAVAILABLE = "Service temporarily unavailable";
+
 /** 503: the database cannot serve now (see lib/db/unavailable.ts); the client may try again later. */
 export class ServiceUnavailableError extends ApiError {
   constructor() {
-    super(503, "Service temporarily unavailable");
+    super(503, SERVICE_UNAVAILABLE);
   }
 }

@@ -1,5 +1,5 @@
 import { invalidFields, ValidationError, type FieldError } from "../errors.ts";
-import { MAX_FIELD_ERRORS, shortFieldName } from "../validation/field-errors.ts";
+import { MAX_FIELD_ERRORS, NOT_A_KNOWN_PARAMETER, shortFieldName } from "../validation/field-errors.ts";
 
 // Path parameters are strings from the URL: read them strictly, so `/users/1e3` or `/users/01`
 // is a 400 rather than some other user.
@@ -39,7 +39,7 @@ export function queryParameters(
   const single: Record<string, string> = {};
   const errors: FieldError[] = [];
   for (const [name, values = []] of Object.entries(multiValue ?? {})) {
-    if (!known.includes(name)) errors.push({ field: shortFieldName(name), message: "is not a known parameter" });
+    if (!known.includes(name)) errors.push({ field: shortFieldName(name), message: NOT_A_KNOWN_PARAMETER });
     else if (values.length > 1) errors.push({ field: name, message: "is given more than once" });
     else if (values[0] !== undefined) single[name] = values[0];
   }

@@ -24,8 +24,20 @@ export interface BodyOptions {
   forms?: boolean;
 }
 
+export const BODY_TOO_LARGE = `Request body must be at most ${MAX_BODY_BYTES / 1024} KB`;
+export const BODY_NOT_JSON = "Request body is not valid JSON";
+
+/** The 415's message: the media types a route takes. */
+export function unsupportedContentType(options: BodyOptions): string {
+  return `Content-Type must be ${acceptedTypes(options).join(" or ")}`;
+}
+
+function acceptedTypes(options: BodyOptions): MediaType[] {
+  return options.forms ? [JSON_TYPE, FORM_TYPE] : [JSON_TYPE];
+}
+
 // Made only when thrown: an error captures a stack, work a request that passes should not pay for.
-const tooLarge = () => new PayloadTooLargeError(`Request body must be at most ${MAX_BODY_BYTES / 1024} KB`);
+const tooLarge = () => new PayloadTooLargeError(BODY_TOO_LARGE);
 
 /** The body as text, refused with 413 when it is over MAX_BODY_BYTES, before anything decodes it. */
 function bodyText(event: APIGatewayProxyEvent): string {
@@ -44,8 +56,8 @@ function bodyText(event: APIGatewayProxyEvent): string {
 type MediaType = typeof JSON_TYPE | typeof FORM_TYPE;
 
 function mediaTypeOf(header: string | undefined, options: BodyOptions): MediaType {
-  const accepted: MediaType[] = options.forms ? [JSON_TYPE, FORM_TYPE] : [JSON_TYPE];
-  const unsupported = () => new UnsupportedMediaTypeError(`Content-Type must be ${accepted.join(" or ")}`);
+  const accepted = acceptedTypes(options);
+  const unsupported = () => new UnsupportedMediaTypeError(unsupportedContentType(options));
   let type: MIMEType;
   try {
     type = new MIMEType(header ?? "");
@@ -80,7 +92,7 @@ function parseJson(text: string): unknown {
     return JSON.parse(text);
   } catch {
     // JSON.parse's own message quotes the body, which may hold a password: never pass it on.
-    throw new ValidationError("Request body is not valid JSON");
+    throw new ValidationError(BODY_NOT_JSON);
   }
 }
 

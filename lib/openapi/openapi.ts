@@ -1,12 +1,13 @@
 import { roleRequiredMessage } from "../auth/roles.ts";
-import { describeFieldError, INVALID_TOKEN, type FieldError } from "../errors.ts";
-import { MAX_BODY_BYTES } from "../http/request-body.ts";
+import { describeFieldError, INVALID_TOKEN, SERVICE_UNAVAILABLE, type FieldError } from "../errors.ts";
+import { BODY_NOT_JSON, BODY_TOO_LARGE, MAX_BODY_BYTES, unsupportedContentType } from "../http/request-body.ts";
 import { signinResponseSchema, tokenPairSchema } from "../sessions/responses.ts";
 import { changePasswordSchema, refreshSchema, signinSchema, signoutSchema } from "../sessions/schemas.ts";
 import { rolesViewSchema, signupResponseSchema, userPageSchema, userViewSchema } from "../users/responses.ts";
 import { rolesUpdateSchema, signupSchema } from "../users/schemas.ts";
 import type { DocumentedError, RouteDescription } from "../routes/route-description.ts";
 import { ROUTES } from "../routes/routes.ts";
+import { IS_REQUIRED, NOT_A_KNOWN_FIELD, NOT_A_KNOWN_PARAMETER } from "../validation/field-errors.ts";
 
 // The OpenAPI 3.1 description, generated from the route table: the bodies' schemas are the ones
 // the handlers validate with, the answers' schemas the ones their types come from. `npm run
@@ -113,17 +114,15 @@ function errorExamples(errors: readonly DocumentedError[]): JsonObject {
 function bodyErrors(route: RouteDescription): Partial<Record<number, DocumentedError[]>> {
   if (!route.body) return {};
   const firstRequired = route.body.required?.[0];
-  const fieldError: FieldError = firstRequired ? { field: firstRequired, message: "is required" } : { field: "x", message: "is not a known field" };
+  const fieldError: FieldError = firstRequired ? { field: firstRequired, message: IS_REQUIRED } : { field: "x", message: NOT_A_KNOWN_FIELD };
   const invalid: DocumentedError[] = [
     { summary: "A field is missing or invalid", message: describeFieldError(fieldError), errors: [fieldError] },
-    { summary: "The body is not JSON", message: "Request body is not valid JSON" },
+    { summary: "The body is not JSON", message: BODY_NOT_JSON },
   ];
-  const types = route.forms ? "application/json or application/x-www-form-urlencoded" : "application/json";
-  const tooLarge = `Request body must be at most ${MAX_BODY_BYTES / 1024} KB`;
   return {
     400: invalid,
-    413: [{ summary: `The body is over ${MAX_BODY_BYTES / 1024} KB`, message: tooLarge }],
-    415: [{ summary: "Another Content-Type, or a charset other than UTF-8", message: `Content-Type must be ${types}` }],
+    413: [{ summary: `The body is over ${MAX_BODY_BYTES / 1024} KB`, message: BODY_TOO_LARGE }],
+    415: [{ summary: "Another Content-Type, or a charset other than UTF-8", message: unsupportedContentType({ forms: route.forms }) }],
   };
 }
 
@@ -137,7 +136,7 @@ function errorsOf(route: RouteDescription): Map<number, DocumentedError[]> {
   const parameters = [...Object.values(route.pathParameters ?? {}), ...Object.values(route.query ?? {})];
   add(400, parameters.flatMap((parameter) => (parameter.error ? [parameter.error] : [])));
   if (route.query) {
-    const unknown = { field: "page", message: "is not a known parameter" };
+    const unknown = { field: "page", message: NOT_A_KNOWN_PARAMETER };
     add(400, [{ summary: "An unknown or repeated query parameter", message: describeFieldError(unknown), errors: [unknown] }]);
   }
   if (route.caller === "authorizer") {
@@ -146,9 +145,9 @@ function errorsOf(route: RouteDescription): Map<number, DocumentedError[]> {
   if (route.role) add(403, [{ summary: `The token does not carry the \`${route.role}\` role`, message: roleRequiredMessage(route.role) }]);
   for (const [status, errors] of Object.entries(route.errors ?? {})) add(Number(status), errors);
   add(429, [{ summary: "Over the stage's throttle (API Gateway)", message: "Too many requests: slow down and try again in a few seconds" }]);
-  if (route.usesBackends) add(503, [{ summary: "The database or Secrets Manager cannot serve now: try again later", message: "Service temporarily unavailable" }]);
+  if (route.usesBackends) add(503, [{ summary: "The database or Secrets Manager cannot serve now: try again later", message: SERVICE_UNAVAILABLE }]);
   if (route.caller === "authorizer") {
-    add(503, [{ summary: "The authorizer cannot check tokens now (the JWT key out of reach): try again later", message: "Service temporarily unavailable" }]);
+    add(503, [{ summary: "The authorizer cannot check tokens now (the JWT key out of reach): try again later", message: SERVICE_UNAVAILABLE }]);
   }
   return new Map([...byStatus].sort(([a], [b]) => a - b));
 }

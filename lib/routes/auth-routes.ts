@@ -16,6 +16,7 @@ import { signupSchema } from "../users/schemas.ts";
 import type { RouteDescription } from "./route-description.ts";
 import { ACCOUNT_GONE, alreadyInUse, IN_USE, ONLY_ADMINS_GRANT_ROLES } from "../users/errors.ts";
 import { INVALID_TOKEN } from "../errors.ts";
+import { IS_REQUIRED } from "../validation/field-errors.ts";
 
 // The routes under /api/auth: accounts and sessions. Each entry is the spec its handler is built
 // from and its part of the OpenAPI description (lib/openapi/openapi.ts).
@@ -159,7 +160,7 @@ export const signoutRoute = {
       {
         summary: "Neither `refreshToken` nor `all`",
         message: SIGNOUT_TARGET_MISSING,
-        errors: [{ field: "refreshToken", message: "is required" }],
+        errors: [{ field: "refreshToken", message: IS_REQUIRED }],
       },
       {
         summary: "Both `refreshToken` and `all`",

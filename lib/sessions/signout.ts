@@ -2,6 +2,7 @@ import type { Caller } from "../auth/caller.ts";
 import { UnauthorizedError, ValidationError } from "../errors.ts";
 import type { SignoutInput } from "./schemas.ts";
 import { endAllSessions, endSessionOf } from "./store.ts";
+import { IS_REQUIRED } from "../validation/field-errors.ts";
 import { SIGNOUT_ALL_NEEDS_TOKEN, SIGNOUT_TARGET_MISSING, SIGNOUT_TARGETS_BOTH } from "./errors.ts";
 
 /**
@@ -22,7 +23,7 @@ export async function signOut(input: SignoutInput, caller: Caller | undefined): 
   }
   if (input.refreshToken === undefined) {
     throw new ValidationError(SIGNOUT_TARGET_MISSING, [
-      { field: "refreshToken", message: "is required" },
+      { field: "refreshToken", message: IS_REQUIRED },
     ]);
   }
   await endSessionOf(input.refreshToken);

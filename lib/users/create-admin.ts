@@ -2,6 +2,7 @@ import { hashPassword, verifyPassword } from "../auth/passwords.ts";
 import { effectiveRoles, toTutorialRoleName, type RoleName } from "../auth/roles.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { assertValidInput, inputCheckFor } from "../validation/input-check.ts";
+import { IS_REQUIRED } from "../validation/field-errors.ts";
 import { createUser, findUserByUsername, grantRole, type StoredUser } from "./repository.ts";
 import { adminSchema, newUsernameSchema, type AdminInput } from "./schemas.ts";
 
@@ -85,7 +86,7 @@ export async function createAdmin(input: unknown): Promise<AdminResult> {
     );
     throw new ValidationError(
       `A new admin needs an email and a password: ${FORMS}`,
-      missing.map((field) => ({ field, message: "is required" })),
+      missing.map((field) => ({ field, message: IS_REQUIRED })),
     );
   }
   return create(username, email, password);

@@ -4,6 +4,12 @@ import type { FieldError } from "../errors.ts";
 // Ajv's errors in the API's `{field, message}` shape, said in words. Apart from input-check.ts so
 // that modules which only report field errors do not pull Ajv into their bundles.
 
+// What a missing field, an unknown field and an unknown query parameter are told: the checks and
+// the API description say the same words.
+export const IS_REQUIRED = "is required";
+export const NOT_A_KNOWN_FIELD = "is not a known field";
+export const NOT_A_KNOWN_PARAMETER = "is not a known parameter";
+
 /** At most this many errors, and field names this long, so no body can ask for a long answer. */
 export const MAX_FIELD_ERRORS = 5;
 const MAX_FIELD_NAME = 64;

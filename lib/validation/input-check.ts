@@ -1,6 +1,6 @@
 import type { JSONSchema } from "json-schema-to-ts";
 import { invalidFields, ValidationError, type FieldError } from "../errors.ts";
-import { fieldErrorOf, MAX_FIELD_ERRORS, shortFieldName } from "./field-errors.ts";
+import { fieldErrorOf, IS_REQUIRED, MAX_FIELD_ERRORS, NOT_A_KNOWN_FIELD, shortFieldName } from "./field-errors.ts";
 import { FIELD_VALIDATORS, type FieldValidator } from "./field-validators.generated.js";
 import { fieldSchemaKey, type ObjectSchema } from "./input-schema.ts";
 
@@ -35,14 +35,14 @@ export function inputCheckFor(schema: ObjectSchema): InputCheck {
     const errors: FieldError[] = [];
     for (const { name, required, validate } of fields) {
       if (!Object.hasOwn(input, name)) {
-        if (required) errors.push({ field: name, message: "is required" });
+        if (required) errors.push({ field: name, message: IS_REQUIRED });
       } else if (!validate(input[name]) && validate.errors?.[0]) {
         errors.push(fieldErrorOf(name, validate.errors[0]));
       }
     }
     for (const key in input) {
       if (errors.length >= MAX_FIELD_ERRORS) break;
-      if (Object.hasOwn(input, key) && !known.has(key)) errors.push({ field: shortFieldName(key), message: "is not a known field" });
+      if (Object.hasOwn(input, key) && !known.has(key)) errors.push({ field: shortFieldName(key), message: NOT_A_KNOWN_FIELD });
     }
     return errors.slice(0, MAX_FIELD_ERRORS);
   };
