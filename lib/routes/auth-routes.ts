@@ -1,5 +1,6 @@
 import { signinResponseSchema, tokenPairSchema } from "../sessions/responses.ts";
 import {
+  ALL_WITH_REFRESH_TOKEN,
   INVALID_CREDENTIALS,
   INVALID_REFRESH_TOKEN,
   REFRESH_TOKEN_REFUSED,
@@ -165,7 +166,7 @@ export const signoutRoute = {
       {
         summary: "Both `refreshToken` and `all`",
         message: SIGNOUT_TARGETS_BOTH,
-        errors: [{ field: "all", message: "cannot be combined with refreshToken" }],
+        errors: [{ field: "all", message: ALL_WITH_REFRESH_TOKEN }],
       },
     ],
     401: [

@@ -26,4 +26,5 @@ function inWords(seconds: number): string {
 
 export const SIGNOUT_TARGET_MISSING = "Send the refreshToken to sign out of, or all: true with a Bearer token";
 export const SIGNOUT_TARGETS_BOTH = "Send either refreshToken or all, not both";
+export const ALL_WITH_REFRESH_TOKEN = "cannot be combined with refreshToken";
 export const SIGNOUT_ALL_NEEDS_TOKEN = "Signing out of every session needs a Bearer access token";

@@ -3,7 +3,7 @@ import { UnauthorizedError, ValidationError } from "../errors.ts";
 import type { SignoutInput } from "./schemas.ts";
 import { endAllSessions, endSessionOf } from "./store.ts";
 import { IS_REQUIRED } from "../validation/field-errors.ts";
-import { SIGNOUT_ALL_NEEDS_TOKEN, SIGNOUT_TARGET_MISSING, SIGNOUT_TARGETS_BOTH } from "./errors.ts";
+import { ALL_WITH_REFRESH_TOKEN, SIGNOUT_ALL_NEEDS_TOKEN, SIGNOUT_TARGET_MISSING, SIGNOUT_TARGETS_BOTH } from "./errors.ts";
 
 /**
  * `{refreshToken}` ends that token's session: always a success, even for an unknown or already
@@ -13,7 +13,7 @@ import { SIGNOUT_ALL_NEEDS_TOKEN, SIGNOUT_TARGET_MISSING, SIGNOUT_TARGETS_BOTH }
 export async function signOut(input: SignoutInput, caller: Caller | undefined): Promise<void> {
   if (input.all && input.refreshToken !== undefined) {
     throw new ValidationError(SIGNOUT_TARGETS_BOTH, [
-      { field: "all", message: "cannot be combined with refreshToken" },
+      { field: "all", message: ALL_WITH_REFRESH_TOKEN },
     ]);
   }
   if (input.all) {
