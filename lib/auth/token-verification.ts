@@ -67,7 +67,8 @@ function claimsOf(payload: Record<string, unknown>): AccessTokenClaims | undefin
   const { username, roles } = payload;
   if (userId === undefined || typeof username !== "string") return undefined;
   if (!Array.isArray(roles) || !roles.every((role) => typeof role === "string" && isRoleName(role))) return undefined;
-  return { userId, username, roles };
+  // Tokens signed before the claim existed lack it: read as not verified, still valid.
+  return { userId, username, roles, emailVerified: payload.email_verified === true };
 }
 
 /** The claims of a valid token, or undefined for any other: every rejection is the same 401. */

@@ -10,6 +10,8 @@ export interface AccessTokenClaims {
   userId: number;
   username: string;
   roles: RoleName[];
+  /** OpenID Connect's `email_verified` claim. */
+  emailVerified: boolean;
 }
 
 export interface IssuedToken {
@@ -29,6 +31,7 @@ export async function signAccessToken(claims: AccessTokenClaims, maxSeconds = In
     {
       username: claims.username,
       roles: claims.roles,
+      email_verified: claims.emailVerified,
       iat: issuedAt,
       exp: issuedAt + accessTokenTtlSeconds,
       aud: jwtAudience,

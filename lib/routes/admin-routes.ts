@@ -28,7 +28,9 @@ export const listUsersRoute = {
     description: "A page of users.",
     content: { "application/json": userPageSchema },
     example: {
-      items: [{ id: 42, username: "alice", email: "alice@example.com", roles: ["ROLE_USER"], createdAt: "2026-11-24T09:30:00.000Z" }],
+      items: [
+        { id: 42, username: "alice", email: "alice@example.com", emailVerified: true, roles: ["ROLE_USER"], createdAt: "2026-11-24T09:30:00.000Z" },
+      ],
       nextCursor: "dTo0Mg",
     },
   },

@@ -12,6 +12,9 @@ export const REFRESH_TOKEN_REFUSED = "Invalid or expired refresh token. Please m
 // Signin says nothing of which of the two was wrong.
 export const INVALID_CREDENTIALS = "Invalid username or password";
 export const WRONG_CURRENT_PASSWORD = "Current password is incorrect";
+/** Signin's 403 under EMAIL_VERIFICATION=required, for the right password of an unverified account. */
+export const EMAIL_NOT_VERIFIED =
+  'Verify your email address before signing in: open the link mailed to it, or ask for a new one with POST /api/auth/email/resend {"email": …}';
 
 /** The 429 of a locked username (lockout.ts), saying how long the lock still lasts. */
 export function tooManyFailedAttempts(seconds: number): string {

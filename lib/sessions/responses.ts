@@ -1,5 +1,5 @@
 import type { FromSchema } from "json-schema-to-ts";
-import { tutorialRolesField } from "../users/responses.ts";
+import { emailVerifiedField, tutorialRolesField } from "../users/responses.ts";
 
 // The session routes' success answers: their types and their part of the OpenAPI description.
 
@@ -25,11 +25,12 @@ export type TokenPair = FromSchema<typeof tokenPairSchema>;
 export const signinResponseSchema = {
   type: "object",
   additionalProperties: false,
-  required: ["id", "username", "email", "roles", ...tokenPairRequired],
+  required: ["id", "username", "email", "emailVerified", "roles", ...tokenPairRequired],
   properties: {
     id: { type: "integer", minimum: 1 },
     username: { type: "string" },
     email: { type: "string" },
+    emailVerified: emailVerifiedField,
     roles: tutorialRolesField,
     ...tokenPairProperties,
   },

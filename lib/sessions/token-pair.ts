@@ -5,7 +5,7 @@ export type { TokenPair } from "./responses.ts";
 
 /** An access token for the user's roles as stored; `maxSeconds` caps its life (a session's remaining time). */
 export async function accessTokenFor(user: StoredUser, maxSeconds?: number): Promise<{ accessToken: string; expiresIn: number }> {
-  return signAccessToken({ userId: user.id, username: user.username, roles: user.roles }, maxSeconds);
+  return signAccessToken({ userId: user.id, username: user.username, roles: user.roles, emailVerified: user.emailVerified }, maxSeconds);
 }
 
 export function secondsUntil(moment: Date, now: Date): number {

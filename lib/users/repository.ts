@@ -15,6 +15,8 @@ export interface StoredUser {
   id: number;
   username: string;
   email: string;
+  /** Whether the user proved the address: a mailed link opened (verify, reset or change). */
+  emailVerified: boolean;
   roles: RoleName[];
   createdAt: Date;
 }
@@ -28,7 +30,7 @@ export interface UserWithPassword extends StoredUser {
  * A StoredUser's columns from `users u`, the names of the roles granted as one comma-separated
  * column; for queries that read a user along with rows of their own (the refresh-token store).
  */
-export const USER_COLUMNS = Prisma.sql`u.id, u.username, u.email, u.created_at AS createdAt,
+export const USER_COLUMNS = Prisma.sql`u.id, u.username, u.email, u.email_verified AS emailVerified, u.created_at AS createdAt,
   (SELECT GROUP_CONCAT(r.name) FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = u.id) AS grantedRoles`;
 
 /** A row of USER_COLUMNS. */
@@ -36,13 +38,22 @@ export interface UserRow {
   id: number;
   username: string;
   email: string;
+  /** MySQL's BOOLEAN is TINYINT(1): 0 or 1 over the wire. */
+  emailVerified: number | boolean;
   createdAt: Date;
   grantedRoles: string | null;
 }
 
 export function toStoredUser(row: UserRow): StoredUser {
   const granted = (row.grantedRoles ?? "").split(",").filter(isRoleName);
-  return { id: row.id, username: row.username, email: row.email, roles: effectiveRoles(granted), createdAt: row.createdAt };
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    emailVerified: Boolean(Number(row.emailVerified)),
+    roles: effectiveRoles(granted),
+    createdAt: row.createdAt,
+  };
 }
 
 export async function findUserByUsername(username: string): Promise<UserWithPassword | undefined> {

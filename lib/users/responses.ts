@@ -12,14 +12,20 @@ export const tutorialRolesField = {
   items: { type: "string", enum: TUTORIAL_ROLE_NAMES },
 } as const;
 
+export const emailVerifiedField = {
+  type: "boolean",
+  description: "Whether the account proved its address by opening a mailed link (verification, password reset or email change).",
+} as const;
+
 export const userViewSchema = {
   type: "object",
   additionalProperties: false,
-  required: ["id", "username", "email", "roles", "createdAt"],
+  required: ["id", "username", "email", "emailVerified", "roles", "createdAt"],
   properties: {
     id: { type: "integer", minimum: 1 },
     username: { type: "string" },
     email: { type: "string" },
+    emailVerified: emailVerifiedField,
     roles: tutorialRolesField,
     createdAt: { type: "string", format: "date-time" },
   },

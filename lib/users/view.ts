@@ -9,6 +9,7 @@ export function toUserView(user: StoredUser): UserView {
     id: user.id,
     username: user.username,
     email: user.email,
+    emailVerified: user.emailVerified,
     roles: user.roles.map(toTutorialRoleName),
     createdAt: user.createdAt.toISOString(),
   };

@@ -16,7 +16,7 @@ import { edited, tokenEdit } from "../support/token-edits.ts";
 const RUNS = 1_000;
 const TIMEOUT = { timeout: 30_000 };
 const SECRET = process.env.JWT_SECRET!;
-const MONA: AccessTokenClaims = { userId: 42, username: "mona", roles: ["user"] };
+const MONA: AccessTokenClaims = { userId: 42, username: "mona", roles: ["user"], emailVerified: false };
 
 /** The claims, or "refused" for the one refusal; any other error fails the property. */
 async function outcome(token: string): Promise<AccessTokenClaims | "refused"> {

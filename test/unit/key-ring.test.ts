@@ -11,7 +11,7 @@ import { getSecretValueCalls, putSecretValue, resetSecretsManager, secretsManage
 
 const JWT_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:auth-api/prod/jwt-secret-AbCdEf";
 const [KEY_1, KEY_2, KEY_3] = ["1", "2", "3"].map((digit) => `key-${digit}-`.padEnd(64, digit)) as [string, string, string];
-const MONA: AccessTokenClaims = { userId: 42, username: "mona", roles: ["user"] };
+const MONA: AccessTokenClaims = { userId: 42, username: "mona", roles: ["user"], emailVerified: false };
 const NOW_MS = 1_800_000_000_000;
 const saved = { ...process.env };
 

@@ -76,7 +76,7 @@ async function expectRefused(token: string): Promise<void> {
   expect((refusal as UnauthorizedError).message).toBe("Invalid or expired token");
 }
 
-const MONA = { userId: 42, username: "mona", roles: ["user"] };
+const MONA = { userId: 42, username: "mona", roles: ["user"], emailVerified: false };
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ["Date"] });
@@ -90,6 +90,14 @@ afterEach(() => {
 describe("verifyAccessToken", () => {
   it("accepts the well-formed token every other case changes in one respect", async () => {
     expect(await verifyAccessToken(forge(HS256, claims()))).toEqual(MONA);
+  });
+
+  it.each([
+    { claim: true, read: true },
+    { claim: "true", read: false },
+    { claim: 1, read: false },
+  ])("reads email_verified: $claim as emailVerified $read (only the boolean true counts)", async ({ claim, read }) => {
+    expect(await verifyAccessToken(forge(HS256, claims({ email_verified: claim })))).toEqual({ ...MONA, emailVerified: read });
   });
 
   describe("signature and algorithm", () => {
