@@ -12,8 +12,11 @@ const root = process.cwd();
 const LAYERS = [
   { layer: "handlers", folders: ["functions/"] },
   { layer: "description", folders: ["lib/routes/", "lib/openapi/", "lib/docs-page/"] },
-  { layer: "use cases", folders: ["lib/sessions/", "lib/users/"] },
-  { layer: "primitives", folders: ["lib/http/", "lib/auth/", "lib/db/", "lib/config/", "lib/validation/", "lib/errors.ts", "lib/logger.ts"] },
+  { layer: "use cases", folders: ["lib/sessions/", "lib/users/", "lib/accounts/"] },
+  {
+    layer: "primitives",
+    folders: ["lib/http/", "lib/auth/", "lib/db/", "lib/config/", "lib/mail/", "lib/validation/", "lib/errors.ts", "lib/logger.ts"],
+  },
 ] as const;
 type Layer = (typeof LAYERS)[number]["layer"];
 

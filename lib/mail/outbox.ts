@@ -1,0 +1,82 @@
+import { getPrisma } from "../db/client.ts";
+import { Prisma } from "../db/generated/client.ts";
+
+// The mail outbox (prisma/schema.prisma, MailOutbox): requests store what is to be mailed, in
+// their own transaction when they have one, and answer; the sendMail function claims due rows and
+// records how each went (lib/accounts/send-mails.ts). Nothing here sends.
+
+export const MAIL_KINDS = ["reset", "verify", "change", "change-notice"] as const;
+export type MailKind = (typeof MAIL_KINDS)[number];
+
+export interface QueuedMail {
+  kind: MailKind;
+  /** Where the mail goes. */
+  address: string;
+  userId?: number;
+  /** A change-notice's: the address asked for. */
+  newAddress?: string;
+}
+
+type Database = Prisma.TransactionClient;
+
+export async function queueMails(mails: QueuedMail[], tx?: Database): Promise<void> {
+  const db = tx ?? (await getPrisma());
+  await db.mailOutbox.createMany({
+    data: mails.map(({ kind, address, userId, newAddress }) => ({ kind, address, userId: userId ?? null, newAddress: newAddress ?? null })),
+  });
+}
+
+export interface DueMail {
+  id: bigint;
+  kind: MailKind;
+  userId: number | null;
+  address: string;
+  newAddress: string | null;
+  /** Attempts so far, this one included. */
+  attempts: number;
+}
+
+/**
+ * Claims up to `limit` due rows for `leaseSeconds`: they are not due again until then, so a
+ * sender that dies mid-way leaves them to be retried, and concurrent senders (the wake-up and
+ * the schedule) skip each other's rows instead of waiting on them.
+ */
+export async function claimDueMails(limit: number, leaseSeconds: number, now = new Date()): Promise<DueMail[]> {
+  const prisma = await getPrisma();
+  return prisma.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<(Omit<DueMail, "kind"> & { kind: string })[]>`
+      SELECT id, kind, user_id AS userId, address, new_address AS newAddress, attempts FROM mail_outbox
+      WHERE state = 'pending' AND next_attempt_at <= ${now} ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => row.id);
+    await tx.$executeRaw`
+      UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = ${new Date(now.getTime() + leaseSeconds * 1000)}
+      WHERE id IN (${Prisma.join(ids)})`;
+    return rows.map((row) => ({ ...row, kind: row.kind as MailKind, attempts: Number(row.attempts) + 1 }));
+  });
+}
+
+/** Mails sent to the address since `since` (the hourly limit's count). */
+export async function mailsSentTo(address: string, since: Date): Promise<number> {
+  const prisma = await getPrisma();
+  return prisma.mailOutbox.count({ where: { address, state: "sent", sentAt: { gt: since } } });
+}
+
+export type MailOutcome = { state: "sent" | "skipped" | "failed" } | { state: "pending"; retryAt: Date };
+
+export async function recordMailOutcome(id: bigint, outcome: MailOutcome, now = new Date()): Promise<void> {
+  const prisma = await getPrisma();
+  await prisma.mailOutbox.update({
+    where: { id },
+    data:
+      outcome.state === "pending"
+        ? { nextAttemptAt: outcome.retryAt }
+        : { state: outcome.state, sentAt: outcome.state === "sent" ? now : null },
+  });
+}
+
+/** Deletes the rows created before `before` that are done with (sent, skipped or failed); returns how many. */
+export async function pruneMailOutbox(before: Date): Promise<number> {
+  const prisma = await getPrisma();
+  return (await prisma.mailOutbox.deleteMany({ where: { createdAt: { lt: before }, state: { not: "pending" } } })).count;
+}
