@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { getPrisma } from "../db/client.ts";
+import type { Prisma } from "../db/generated/client.ts";
 import { TooManyRequestsError } from "../errors.ts";
 import { tooManyFailedAttempts } from "./errors.ts";
 
@@ -118,6 +119,11 @@ async function forgetFailures(key: string, counted: number, now: Date): Promise<
       failures = GREATEST(0, failures - ${counted}),
       locked_until = IF(failures < ${FAILURES_BEFORE_LOCK}, LEAST(locked_until, ${now}), locked_until)
     WHERE username = ${key}`;
+}
+
+/** Forgets every failure of `username`: a password reset proves the account's owner. */
+export async function clearLockout(tx: Prisma.TransactionClient, username: string): Promise<void> {
+  await tx.passwordLockout.deleteMany({ where: { username: lockoutKey(username) } });
 }
 
 /** Deletes the rows whose failures are forgotten (unlocked for the whole window); returns how many. */

@@ -181,14 +181,17 @@ export async function pruneExpiredSessions(now = new Date()): Promise<number> {
 
 /**
  * Replaces the password hash that was checked (`currentHash`) and ends every session of the user,
- * in one transaction: no session opened with the old password survives (see openSession). False
- * when `currentHash` is no longer stored: another change won, or the user is gone.
+ * in one transaction: no session opened with the old password survives (see openSession), and no
+ * reset link mailed before works after it. False when `currentHash` is no longer stored: another
+ * change won, or the user is gone. The user's row is locked first, as a reset locks it
+ * (lib/accounts/reset-password.ts), so the two wait for each other instead of deadlocking.
  */
 export async function replacePasswordEndingSessions(userId: number, currentHash: string, newHash: string): Promise<boolean> {
   const prisma = await getPrisma();
   const [updated] = await prisma.$transaction([
     prisma.user.updateMany({ where: { id: userId, passwordHash: currentHash }, data: { passwordHash: newHash } }),
     prisma.session.deleteMany({ where: { userId } }),
+    prisma.accountToken.deleteMany({ where: { userId, purpose: "reset" } }),
   ]);
   return updated.count === 1;
 }

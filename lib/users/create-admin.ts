@@ -3,7 +3,8 @@ import { effectiveRoles, toTutorialRoleName, type RoleName } from "../auth/roles
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { assertValidInput, inputCheckFor } from "../validation/input-check.ts";
 import { IS_REQUIRED } from "../validation/field-errors.ts";
-import { createUser, findUserByUsername, grantRole, type StoredUser } from "./repository.ts";
+import { wakeMailSender } from "../mail/wake-sender.ts";
+import { createUser, findUserByUsername, grantRole, queueVerificationMail, type StoredUser } from "./repository.ts";
 import { adminSchema, newUsernameSchema, type AdminInput } from "./schemas.ts";
 
 // The operator's createAdmin: public signup can never grant admin. Two explicit forms, so that an
@@ -55,7 +56,12 @@ async function repeatedCreate(username: string, email: string, password: string,
 async function create(username: string, email: string, password: string): Promise<AdminResult> {
   assertValidInput(checkNewUsername, { username });
   try {
-    const id = await createUser({ username, email, passwordHash: await hashPassword(password), roles: ADMIN_ROLES });
+    const id = await createUser(
+      { username, email, passwordHash: await hashPassword(password), roles: ADMIN_ROLES },
+      undefined,
+      queueVerificationMail(email),
+    );
+    await wakeMailSender();
     return result({ id, username, email, roles: effectiveRoles(ADMIN_ROLES) }, "created");
   } catch (error) {
     if (error instanceof ConflictError) return repeatedCreate(username, email, password, error);

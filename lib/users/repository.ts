@@ -2,6 +2,7 @@ import { effectiveRoles, isRoleName, roleRequiredMessage, type RoleName } from "
 import { getPrisma } from "../db/client.ts";
 import { Prisma } from "../db/generated/client.ts";
 import { ConflictError, ForbiddenError, NotFoundError, type FieldError } from "../errors.ts";
+import { queueMails } from "../mail/outbox.ts";
 import { alreadyInUse, IN_USE, LAST_ADMIN, noUserWithId } from "./errors.ts";
 
 // Data access for users and their roles. Prisma errors that mean something to a client become
@@ -63,6 +64,13 @@ export async function findUserByUsername(username: string): Promise<UserWithPass
   return row && { ...toStoredUser(row), passwordHash: row.passwordHash };
 }
 
+/** The account whose address this is (addresses compare ignoring case, as the unique index does). */
+export async function findUserByEmail(email: string): Promise<StoredUser | undefined> {
+  const prisma = await getPrisma();
+  const [row] = await prisma.$queryRaw<UserRow[]>`SELECT ${USER_COLUMNS} FROM users u WHERE u.email = ${email}`;
+  return row && toStoredUser(row);
+}
+
 export function userNotFound(id: number): NotFoundError {
   return new NotFoundError(noUserWithId(id));
 }
@@ -78,10 +86,10 @@ export async function userExists(id: number): Promise<boolean> {
   return (await prisma.user.findUnique({ where: { id }, select: { id: true } })) !== null;
 }
 
-/** What checking a signed-in user's password needs: their stored username (the lockout's key) and hash. */
-export async function findPasswordOf(id: number): Promise<{ id: number; username: string; passwordHash: string } | undefined> {
+/** What checking a signed-in user's password needs: their stored username (the lockout's key) and hash, and their address. */
+export async function findPasswordOf(id: number): Promise<{ id: number; username: string; email: string; passwordHash: string } | undefined> {
   const prisma = await getPrisma();
-  return (await prisma.user.findUnique({ where: { id }, select: { id: true, username: true, passwordHash: true } })) ?? undefined;
+  return (await prisma.user.findUnique({ where: { id }, select: { id: true, username: true, email: true, passwordHash: true } })) ?? undefined;
 }
 
 /** The user's effective roles as stored now; none for an id no user has. */
@@ -151,7 +159,11 @@ export async function lockAdmins(tx: Prisma.TransactionClient): Promise<Set<numb
  * checked first: the unique indexes refuse a taken username or email, also to two signups racing,
  * and only then is it looked up which of them is taken, for the 409.
  */
-export async function createUser(user: NewUser, authorize?: (tx: Prisma.TransactionClient) => Promise<void>): Promise<number> {
+export async function createUser(
+  user: NewUser,
+  authorize?: (tx: Prisma.TransactionClient) => Promise<void>,
+  created?: (tx: Prisma.TransactionClient, id: number) => Promise<void>,
+): Promise<number> {
   const prisma = await getPrisma();
   try {
     return await prisma.$transaction(async (tx) => {
@@ -162,6 +174,7 @@ export async function createUser(user: NewUser, authorize?: (tx: Prisma.Transact
         select: { id: true },
       });
       await insertGrantedRoles(tx, id, user.roles);
+      await created?.(tx, id);
       return id;
     });
   } catch (error) {
@@ -172,6 +185,11 @@ export async function createUser(user: NewUser, authorize?: (tx: Prisma.Transact
     }
     throw error;
   }
+}
+
+/** For createUser: queues the mail that verifies a new account's address, in its transaction. */
+export function queueVerificationMail(email: string): (tx: Prisma.TransactionClient, id: number) => Promise<void> {
+  return (tx, id) => queueMails([{ kind: "verify", userId: id, address: email }], tx);
 }
 
 /** Adds `role` to the user's roles (a no-op when they have it) and returns the user as stored. */

@@ -1,0 +1,117 @@
+import { getAccountLinkBaseUrl, getAccountSettings } from "../config/account-settings.ts";
+import { getMailSettings } from "../config/mail-settings.ts";
+import { logger } from "../logger.ts";
+import { claimDueMails, mailsSentTo, recordMailOutcome, type DueMail, type MailOutcome } from "../mail/outbox.ts";
+import { renderMail, type MailMessage } from "../mail/templates.ts";
+import { deliverMail, MailDeliveryError } from "../mail/transport.ts";
+import { findUserByEmail, findUserById } from "../users/repository.ts";
+import { issueAccountToken } from "./tokens.ts";
+
+// The sendMail function's work: claims the outbox's due rows (lib/mail/outbox.ts) and mails each,
+// at least once: a row is marked sent only after the provider took the mail, and a failure the
+// provider may recover from is retried with backoff, for about three hours, before the row is
+// given up as failed. Tokens are made here, at sending time, so a mail that is retried carries a
+// new token (which voids the one before). Log lines name the row and its kind, never an address,
+// a token or a link.
+
+/** Rows claimed at once; each is leased for LEASE_SECONDS, after which a sender that died is retried. */
+const BATCH = 10;
+const LEASE_SECONDS = 5 * 60;
+/** 1, 2, 4, … minutes between attempts, at most 60: 8 attempts span about three hours. */
+const MAX_ATTEMPTS = 8;
+const MAX_BACKOFF_MINUTES = 60;
+const HOUR_MS = 60 * 60 * 1000;
+
+export interface SendReport {
+  sent: number;
+  skipped: number;
+  retried: number;
+  failed: number;
+}
+
+function retryAt(attempts: number, now: Date): Date {
+  const minutes = Math.min(MAX_BACKOFF_MINUTES, 2 ** (attempts - 1));
+  return new Date(now.getTime() + minutes * 60 * 1000);
+}
+
+function link(page: "reset-password" | "verify-email", token: string): string {
+  return `${getAccountLinkBaseUrl()}/${page}#token=${token}`;
+}
+
+/** Where the mail goes and what it says; undefined when there is nothing to send (no account, already verified, …). */
+async function messageFor(mail: DueMail, now: Date): Promise<{ to: string; message: MailMessage } | undefined> {
+  const settings = getAccountSettings();
+  switch (mail.kind) {
+    case "reset": {
+      const user = await findUserByEmail(mail.address);
+      if (!user) return undefined;
+      const token = await issueAccountToken(user.id, "reset", user.email, settings.resetTokenTtlSeconds, now);
+      const expiresInMinutes = Math.round(settings.resetTokenTtlSeconds / 60);
+      return { to: user.email, message: { kind: "reset", username: user.username, link: link("reset-password", token), expiresInMinutes } };
+    }
+    case "verify": {
+      const user = mail.userId === null ? await findUserByEmail(mail.address) : await findUserById(mail.userId);
+      if (!user || user.emailVerified || user.email.toLowerCase() !== mail.address.toLowerCase()) return undefined;
+      const token = await issueAccountToken(user.id, "verify", user.email, settings.verifyTokenTtlSeconds, now);
+      const expiresInHours = Math.round(settings.verifyTokenTtlSeconds / 3600);
+      return { to: user.email, message: { kind: "verify", username: user.username, link: link("verify-email", token), expiresInHours } };
+    }
+    case "change": {
+      const user = mail.userId === null ? undefined : await findUserById(mail.userId);
+      // No link to an address another account has: opening it could only fail.
+      const holder = await findUserByEmail(mail.address);
+      if (!user || (holder && holder.id !== user.id)) return undefined;
+      const token = await issueAccountToken(user.id, "change", mail.address, settings.verifyTokenTtlSeconds, now);
+      const expiresInHours = Math.round(settings.verifyTokenTtlSeconds / 3600);
+      return { to: mail.address, message: { kind: "change", username: user.username, link: link("verify-email", token), expiresInHours } };
+    }
+    case "change-notice": {
+      const user = mail.userId === null ? undefined : await findUserById(mail.userId);
+      if (!user || mail.newAddress === null) return undefined;
+      return { to: mail.address, message: { kind: "change-notice", username: user.username, newAddress: mail.newAddress } };
+    }
+  }
+}
+
+async function sendOne(mail: DueMail, now: Date): Promise<MailOutcome> {
+  const { mailsPerAddressPerHour } = getAccountSettings();
+  if ((await mailsSentTo(mail.address, new Date(now.getTime() - HOUR_MS))) >= mailsPerAddressPerHour) {
+    logger.info("Mail not sent: its address had the hourly limit of mails", { event: "mail_over_limit", mailId: String(mail.id), kind: mail.kind });
+    return { state: "skipped" };
+  }
+  const what = await messageFor(mail, now);
+  if (!what) return { state: "skipped" };
+  try {
+    await deliverMail(what.to, renderMail(what.message, getMailSettings().productName));
+    return { state: "sent" };
+  } catch (error) {
+    const retryable = !(error instanceof MailDeliveryError) || error.retryable;
+    const cause = error instanceof MailDeliveryError ? error.message : error instanceof Error ? error.name : "unknown";
+    const details = { event: "mail_failed", mailId: String(mail.id), kind: mail.kind, attempts: mail.attempts, cause };
+    if (retryable && mail.attempts < MAX_ATTEMPTS) {
+      logger.warn("Mail not sent; it will be retried", details);
+      return { state: "pending", retryAt: retryAt(mail.attempts, now) };
+    }
+    logger.error("Mail not sent, given up", details);
+    return { state: "failed" };
+  }
+}
+
+/** Sends due mails until none is left or `deadline` (ms since the epoch) is near. */
+export async function sendQueuedMails(deadline: number, clock: () => Date = () => new Date()): Promise<SendReport> {
+  const report: SendReport = { sent: 0, skipped: 0, retried: 0, failed: 0 };
+  while (Date.now() < deadline) {
+    const due = await claimDueMails(BATCH, LEASE_SECONDS, clock());
+    if (due.length === 0) break;
+    for (const mail of due) {
+      // A row not reached before the deadline stays leased and is retried once its lease ends.
+      if (Date.now() >= deadline) break;
+      const now = clock();
+      const outcome = await sendOne(mail, now);
+      await recordMailOutcome(mail.id, outcome, now);
+      if (outcome.state === "pending") report.retried += 1;
+      else report[outcome.state] += 1;
+    }
+  }
+  return report;
+}
