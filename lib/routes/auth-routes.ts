@@ -1,6 +1,7 @@
 import { signinResponseSchema, tokenPairSchema } from "../sessions/responses.ts";
 import {
   ALL_WITH_REFRESH_TOKEN,
+  EMAIL_NOT_VERIFIED,
   INVALID_CREDENTIALS,
   INVALID_REFRESH_TOKEN,
   REFRESH_TOKEN_REFUSED,
@@ -89,10 +90,11 @@ export const signinRoute = {
     status: 200,
     description: "Signed in: the account and the session's tokens.",
     content: { "application/json": signinResponseSchema },
-    example: { id: 42, username: "alice", email: "alice@example.com", roles: ["ROLE_USER"], ...EXAMPLE_TOKEN_PAIR },
+    example: { id: 42, username: "alice", email: "alice@example.com", emailVerified: true, roles: ["ROLE_USER"], ...EXAMPLE_TOKEN_PAIR },
   },
   errors: {
     401: [{ summary: "Unknown username or wrong password", message: INVALID_CREDENTIALS }],
+    403: [{ summary: "EMAIL_VERIFICATION=required, and the account has not verified its address", message: EMAIL_NOT_VERIFIED }],
     429: [{ summary: "Too many failed attempts for this username", message: LONGEST_LOCK }],
   },
 } as const satisfies RouteDescription;
@@ -210,7 +212,14 @@ export const meRoute = {
     status: 200,
     description: "The account.",
     content: { "application/json": userViewSchema },
-    example: { id: 42, username: "alice", email: "alice@example.com", roles: ["ROLE_USER"], createdAt: "2026-11-24T09:30:00.000Z" },
+    example: {
+      id: 42,
+      username: "alice",
+      email: "alice@example.com",
+      emailVerified: true,
+      roles: ["ROLE_USER"],
+      createdAt: "2026-11-24T09:30:00.000Z",
+    },
   },
   errors: { 401: [{ summary: "The account no longer exists", message: ACCOUNT_GONE }] },
 } as const satisfies RouteDescription;

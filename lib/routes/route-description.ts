@@ -53,7 +53,7 @@ export interface RouteDescription extends RouteSpec<ObjectSchema | undefined, Ca
   optionalBearer?: boolean;
   /** The database or Secrets Manager is behind it: 503 when either is away. */
   usesBackends?: boolean;
-  success: { status: 200 | 201 | 204 } & SuccessResponse;
+  success: { status: 200 | 201 | 202 | 204 } & SuccessResponse;
   /** When it answers 301 to `Location`, and why. */
   moved?: string;
   /** The route's own error responses by status; lib/openapi/openapi.ts adds those every route of its kind has. */

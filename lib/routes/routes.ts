@@ -1,3 +1,4 @@
+import { changeEmailRoute, forgotPasswordRoute, resendVerificationRoute, resetPasswordRoute, verifyEmailRoute } from "./account-routes.ts";
 import { listUsersRoute, setUserRolesRoute, endUserSessionsRoute } from "./admin-routes.ts";
 import { meRoute, changePasswordRoute, refreshRoute, refreshtokenRoute, signinRoute, signoutRoute, signupRoute } from "./auth-routes.ts";
 import { adminBoardRoute, moderatorBoardRoute, pmBoardRoute, publicBoardRoute, userBoardRoute } from "./board-routes.ts";
@@ -18,6 +19,11 @@ export const ROUTES: readonly RouteDescription[] = [
   signoutRoute,
   changePasswordRoute,
   meRoute,
+  forgotPasswordRoute,
+  resetPasswordRoute,
+  verifyEmailRoute,
+  resendVerificationRoute,
+  changeEmailRoute,
   listUsersRoute,
   setUserRolesRoute,
   endUserSessionsRoute,
