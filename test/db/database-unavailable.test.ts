@@ -436,7 +436,7 @@ describe("a statement that rightly takes longer than a route's bound", () => {
       await sleep(1_000);
       await locker.query("COMMIT");
       // Assess
-      expect(await pruned).toEqual({ deletedSessions: 1, deletedLockouts: 0 });
+      expect(await pruned).toEqual({ deletedSessions: 1, deletedLockouts: 0, deletedAccountTokens: 0, deletedMails: 0 });
     } finally {
       await locker.end();
       await database.drop();
