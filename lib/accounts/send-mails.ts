@@ -1,10 +1,10 @@
 import { getAccountLinkBaseUrl, getAccountSettings } from "../config/account-settings.ts";
 import { getMailSettings } from "../config/mail-settings.ts";
 import { logger } from "../logger.ts";
-import { claimDueMails, mailsSentTo, recordMailOutcome, type DueMail, type MailOutcome } from "../mail/outbox.ts";
+import { claimDueMails, recordMailOutcome, reserveMailSlot, type DueMail, type MailOutcome } from "../mail/outbox.ts";
 import { renderMail, type MailMessage } from "../mail/templates.ts";
 import { deliverMail, MailDeliveryError } from "../mail/transport.ts";
-import { findUserByEmail, findUserById } from "../users/repository.ts";
+import { findUserByEmail, findUserById, type StoredUser } from "../users/repository.ts";
 import { issueAccountToken } from "./tokens.ts";
 
 // The sendMail function's work: claims the outbox's due rows (lib/mail/outbox.ts) and mails each,
@@ -38,51 +38,73 @@ function link(page: "reset-password" | "verify-email", token: string): string {
   return `${getAccountLinkBaseUrl()}/${page}#token=${token}`;
 }
 
-/** Where the mail goes and what it says; undefined when there is nothing to send (no account, already verified, …). */
-async function messageFor(mail: DueMail, now: Date): Promise<{ to: string; message: MailMessage } | undefined> {
-  const settings = getAccountSettings();
+interface Recipient {
+  /** Where the mail goes: the account's address as stored, or the new address of a change. */
+  to: string;
+  user: StoredUser;
+}
+
+/** Whom the mail is for; undefined when there is nothing to send (no such account, already verified, …). Writes nothing. */
+async function recipientOf(mail: DueMail): Promise<Recipient | undefined> {
   switch (mail.kind) {
     case "reset": {
       const user = await findUserByEmail(mail.address);
-      if (!user) return undefined;
-      const token = await issueAccountToken(user.id, "reset", user.email, settings.resetTokenTtlSeconds, now);
-      const expiresInMinutes = Math.round(settings.resetTokenTtlSeconds / 60);
-      return { to: user.email, message: { kind: "reset", username: user.username, link: link("reset-password", token), expiresInMinutes } };
+      return user && { to: user.email, user };
     }
     case "verify": {
       const user = mail.userId === null ? await findUserByEmail(mail.address) : await findUserById(mail.userId);
       if (!user || user.emailVerified || user.email.toLowerCase() !== mail.address.toLowerCase()) return undefined;
-      const token = await issueAccountToken(user.id, "verify", user.email, settings.verifyTokenTtlSeconds, now);
-      const expiresInHours = Math.round(settings.verifyTokenTtlSeconds / 3600);
-      return { to: user.email, message: { kind: "verify", username: user.username, link: link("verify-email", token), expiresInHours } };
+      return { to: user.email, user };
     }
     case "change": {
       const user = mail.userId === null ? undefined : await findUserById(mail.userId);
       // No link to an address another account has: opening it could only fail.
       const holder = await findUserByEmail(mail.address);
       if (!user || (holder && holder.id !== user.id)) return undefined;
-      const token = await issueAccountToken(user.id, "change", mail.address, settings.verifyTokenTtlSeconds, now);
-      const expiresInHours = Math.round(settings.verifyTokenTtlSeconds / 3600);
-      return { to: mail.address, message: { kind: "change", username: user.username, link: link("verify-email", token), expiresInHours } };
+      return { to: mail.address, user };
     }
     case "change-notice": {
       const user = mail.userId === null ? undefined : await findUserById(mail.userId);
-      if (!user || mail.newAddress === null) return undefined;
-      return { to: mail.address, message: { kind: "change-notice", username: user.username, newAddress: mail.newAddress } };
+      return user && mail.newAddress !== null ? { to: mail.address, user } : undefined;
     }
   }
 }
 
+/** The mail's content, with a new token where it carries a link (which voids the older ones of its purpose). */
+async function compose(mail: DueMail, { to, user }: Recipient, now: Date): Promise<MailMessage> {
+  const settings = getAccountSettings();
+  const expiresInHours = Math.round(settings.verifyTokenTtlSeconds / 3600);
+  switch (mail.kind) {
+    case "reset": {
+      const token = await issueAccountToken(user.id, "reset", to, settings.resetTokenTtlSeconds, now);
+      const expiresInMinutes = Math.round(settings.resetTokenTtlSeconds / 60);
+      return { kind: "reset", username: user.username, link: link("reset-password", token), expiresInMinutes };
+    }
+    case "verify": {
+      const token = await issueAccountToken(user.id, "verify", to, settings.verifyTokenTtlSeconds, now);
+      return { kind: "verify", username: user.username, link: link("verify-email", token), expiresInHours };
+    }
+    case "change": {
+      const token = await issueAccountToken(user.id, "change", to, settings.verifyTokenTtlSeconds, now);
+      return { kind: "change", username: user.username, link: link("verify-email", token), expiresInHours };
+    }
+    case "change-notice":
+      return { kind: "change-notice", username: user.username, newAddress: mail.newAddress ?? "" };
+  }
+}
+
 async function sendOne(mail: DueMail, now: Date): Promise<MailOutcome> {
+  const recipient = await recipientOf(mail);
+  if (!recipient) return { state: "skipped" };
+  // Before the token: a request past the limit must not void the link of a mail already sent.
   const { mailsPerAddressPerHour } = getAccountSettings();
-  if ((await mailsSentTo(mail.address, new Date(now.getTime() - HOUR_MS))) >= mailsPerAddressPerHour) {
+  if (!(await reserveMailSlot(mail, recipient.user.id, mailsPerAddressPerHour, new Date(now.getTime() - HOUR_MS), now))) {
     logger.info("Mail not sent: its address had the hourly limit of mails", { event: "mail_over_limit", mailId: String(mail.id), kind: mail.kind });
     return { state: "skipped" };
   }
-  const what = await messageFor(mail, now);
-  if (!what) return { state: "skipped" };
+  const message = await compose(mail, recipient, now);
   try {
-    await deliverMail(what.to, renderMail(what.message, getMailSettings().productName));
+    await deliverMail(recipient.to, renderMail(message, getMailSettings().productName));
     return { state: "sent" };
   } catch (error) {
     const retryable = !(error instanceof MailDeliveryError) || error.retryable;

@@ -38,15 +38,16 @@ export interface DueMail {
 
 /**
  * Claims up to `limit` due rows for `leaseSeconds`: they are not due again until then, so a
- * sender that dies mid-way leaves them to be retried, and concurrent senders (the wake-up and
- * the schedule) skip each other's rows instead of waiting on them.
+ * sender that dies mid-way leaves them to be retried, and concurrent senders (the wake-ups and
+ * the schedule) skip each other's rows instead of waiting on them. A row left `sending` by a
+ * sender that died is due again once its lease ends.
  */
 export async function claimDueMails(limit: number, leaseSeconds: number, now = new Date()): Promise<DueMail[]> {
   const prisma = await getPrisma();
   return prisma.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<(Omit<DueMail, "kind"> & { kind: string })[]>`
       SELECT id, kind, user_id AS userId, address, new_address AS newAddress, attempts FROM mail_outbox
-      WHERE state = 'pending' AND next_attempt_at <= ${now} ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+      WHERE state IN ('pending', 'sending') AND next_attempt_at <= ${now} ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.id);
     await tx.$executeRaw`
@@ -56,10 +57,21 @@ export async function claimDueMails(limit: number, leaseSeconds: number, now = n
   });
 }
 
-/** Mails sent to the address since `since` (the hourly limit's count). */
-export async function mailsSentTo(address: string, since: Date): Promise<number> {
+/**
+ * Takes one of the address's mails for the hour: marks the row `sending` (it counts from now on)
+ * unless `limit` mails were sent or are being sent to the address since `since`, and then marks
+ * it `skipped`. Under the lock of the user's row, which every mail concerns: two senders with
+ * mails of one account count one after the other, not both below the limit.
+ */
+export async function reserveMailSlot(mail: { id: bigint; address: string }, userId: number, limit: number, since: Date, now: Date): Promise<boolean> {
   const prisma = await getPrisma();
-  return prisma.mailOutbox.count({ where: { address, state: "sent", sentAt: { gt: since } } });
+  return prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM users WHERE id = ${userId} FOR UPDATE`;
+    const taken = await tx.mailOutbox.count({ where: { address: mail.address, state: { in: ["sending", "sent"] }, sentAt: { gt: since } } });
+    const free = taken < limit;
+    await tx.mailOutbox.update({ where: { id: mail.id }, data: free ? { state: "sending", sentAt: now } : { state: "skipped", sentAt: null } });
+    return free;
+  });
 }
 
 export type MailOutcome = { state: "sent" | "skipped" | "failed" } | { state: "pending"; retryAt: Date };
@@ -70,7 +82,7 @@ export async function recordMailOutcome(id: bigint, outcome: MailOutcome, now = 
     where: { id },
     data:
       outcome.state === "pending"
-        ? { nextAttemptAt: outcome.retryAt }
+        ? { state: "pending", sentAt: null, nextAttemptAt: outcome.retryAt }
         : { state: outcome.state, sentAt: outcome.state === "sent" ? now : null },
   });
 }
@@ -78,5 +90,5 @@ export async function recordMailOutcome(id: bigint, outcome: MailOutcome, now = 
 /** Deletes the rows created before `before` that are done with (sent, skipped or failed); returns how many. */
 export async function pruneMailOutbox(before: Date): Promise<number> {
   const prisma = await getPrisma();
-  return (await prisma.mailOutbox.deleteMany({ where: { createdAt: { lt: before }, state: { not: "pending" } } })).count;
+  return (await prisma.mailOutbox.deleteMany({ where: { createdAt: { lt: before }, state: { in: ["sent", "skipped", "failed"] } } })).count;
 }
