@@ -3,7 +3,7 @@ import { describe, expect, inject, it } from "vitest";
 import { CHANGE_MAIL_ON_ITS_WAY, INVALID_ACCOUNT_TOKEN, RESET_MAIL_ON_ITS_WAY, VERIFY_MAIL_ON_ITS_WAY } from "../../lib/accounts/errors.ts";
 import { query } from "../support/db-query.ts";
 import { call, newAccount, refresh, signedUp, signIn, signUp, type ApiResponse } from "../support/http.ts";
-import { linkIn, mailsTo, tokenIn, waitForMail, type CaughtMail } from "../support/maildev.ts";
+import { linkIn, mailsTo, tokenIn, waitForMail, waitForMails, type CaughtMail } from "../support/maildev.ts";
 
 // Account recovery and verified email over HTTP, as a client does it: each request answers at
 // once, the mail arrives in the stack's MailDev (sent by the sendMail function the request woke),
@@ -102,7 +102,7 @@ describe("a forgotten password", () => {
     const rows = await outboxSettled(account.email);
     expect(rows.filter(({ state }) => state === "sent")).toHaveLength(5);
     expect(rows.filter(({ state }) => state === "skipped")).toHaveLength(2);
-    expect(await mailsTo(mailApi(), account.email)).toHaveLength(5);
+    expect(await waitForMails(mailApi(), account.email, 5, MAIL_TIMEOUT.timeoutMs)).toHaveLength(5);
   });
 });
 
@@ -135,7 +135,7 @@ describe("verified email", () => {
 
     const resent = await post("/api/auth/email/resend", { email: account.email });
     await outboxSettled(account.email);
-    const mails = await mailsTo(mailApi(), account.email);
+    const mails = await waitForMails(mailApi(), account.email, 2, MAIL_TIMEOUT.timeoutMs);
     const second = tokenIn(linkIn(mails.at(-1)!));
     seen.tokens.add(second);
 

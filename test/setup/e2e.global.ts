@@ -1,13 +1,14 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import type { TestProject } from "vitest/node";
 import { urlForLockWaits } from "../support/lock-waits.ts";
-import { startOffline, type OfflineServer } from "../support/offline.ts";
+import { freePort, startOffline, type OfflineServer } from "../support/offline.ts";
 import { prepareRunDatabase, TEST_ORIGIN } from "../support/run-database.ts";
 import { leakedSecretKinds } from "../support/log-leaks.ts";
 import { removeAbandonedBuildFolders, runBuildFolder } from "../support/test-run.ts";
 
 // The e2e project's run: a database of its own and one serverless-offline serving the dev stage
-// against it. Both are gone when the run ends, passed, failed or interrupted.
+// against it, with the MailDev it starts (plugins/local-mail.js) on free ports. All are gone when
+// the run ends, passed, failed or interrupted.
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -16,6 +17,8 @@ declare module "vitest" {
     offlinePid: number;
     /** Where serverless-offline's output (the handlers' log lines included) is appended as it comes. */
     offlineLog: string;
+    /** MailDev's REST API, where the stack's mails arrive (test/support/maildev.ts). */
+    mailApiUrl: string;
   }
 }
 
@@ -28,6 +31,7 @@ export default async function setup(project: TestProject) {
   database.guard.removeFolder(buildFolder);
   const offlineLog = `${buildFolder}/offline.log`;
   mkdirSync(buildFolder, { recursive: true });
+  const [mailSmtpPort, mailWebPort] = [await freePort(), await freePort()];
   let offline: OfflineServer;
   try {
     offline = await startOffline(
@@ -41,6 +45,9 @@ export default async function setup(project: TestProject) {
         // The lowest cost bcrypt allows keeps the suite fast; the cost setting itself is unit-tested.
         BCRYPT_COST: "4",
         ESBUILD_WORK_FOLDER: `${buildFolder}/offline`,
+        MAILDEV_SMTP_PORT: String(mailSmtpPort),
+        MAILDEV_WEB_PORT: String(mailWebPort),
+        MAILDEV_MAIL_DIRECTORY: `${buildFolder}/mails`,
       },
       (pgid) => database.guard.stopGroup(pgid),
       offlineLog,
@@ -53,6 +60,7 @@ export default async function setup(project: TestProject) {
   project.provide("baseUrl", offline.baseUrl);
   project.provide("offlinePid", offline.pid);
   project.provide("offlineLog", offlineLog);
+  project.provide("mailApiUrl", `http://127.0.0.1:${mailWebPort}`);
 
   return async () => {
     await offline.stop();
