@@ -9,6 +9,8 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import mysql from "mysql2/promise";
+import { newAccountToken, type AccountTokenPurpose } from "../lib/auth/account-tokens.ts";
 import { applyMigrations } from "../lib/db/migrations.ts";
 import { createTestDatabase } from "../test/support/database.ts";
 import { tokenAuthorizerEvent } from "../test/support/lambda-events.ts";
@@ -43,6 +45,29 @@ function distinctBundles(artifacts: Artifact[]): Record<string, string> {
   return Object.fromEntries(artifacts.map((artifact) => [artifact.digest, artifact.handlerFile]));
 }
 
+/**
+ * `count` new accounts, each with a live mailed token of the purpose, stored before the counting
+ * starts (as the mail sender would have): a reset or verification spends its account's tokens.
+ */
+async function accountsWithTokens(functions: WarmFunctions, purpose: AccountTokenPurpose, count: number) {
+  const connection = await mysql.createConnection(process.env.DATABASE_URL!);
+  const accounts: { email: string; token: string }[] = [];
+  for (let index = 0; index < count; index++) {
+    const fields = newAccountFields();
+    const { id } = JSON.parse((await functions.http("signup", { body: fields }, 201)).body) as { id: number };
+    const { token, hash } = newAccountToken();
+    await connection.query("INSERT INTO account_tokens (token_hash, user_id, purpose, address, expires_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP(3) + INTERVAL 1 HOUR)", [
+      hash,
+      id,
+      purpose,
+      fields.email,
+    ]);
+    accounts.push({ email: fields.email, token });
+  }
+  await connection.end();
+  return accounts;
+}
+
 /** The SQL one call of each HTTP route costs, on the path a successful call takes. */
 async function sqlPerRoute(functions: WarmFunctions, counter: SqlCounter, batch: number): Promise<Record<string, SqlCounts>> {
   const member = await newAccount(functions);
@@ -56,6 +81,8 @@ async function sqlPerRoute(functions: WarmFunctions, counter: SqlCounter, batch:
   const sessions: Awaited<ReturnType<typeof signIn>>[] = [];
   for (let session = 0; session <= batch; session++) sessions.push(await signIn(functions, member.username, member.password));
   const password = (index: number) => `bench-password-${index + 1}`;
+  const toReset = await accountsWithTokens(functions, "reset", batch + 1);
+  const toVerify = await accountsWithTokens(functions, "verify", batch + 1);
 
   const calls: Record<string, (index: number) => Promise<unknown>> = {
     authorizer: () => functions.authorize(member.accessToken),
@@ -76,6 +103,13 @@ async function sqlPerRoute(functions: WarmFunctions, counter: SqlCounter, batch:
     adminListUsers: () => functions.http("adminListUsers", { authorizer: admin.authorizer }, 200),
     adminSetUserRoles: (index) => functions.http("adminSetUserRoles", { ...target, body: { roles: index % 2 ? ["user"] : ["user", "moderator"] } }, 200),
     adminEndUserSessions: () => functions.http("adminEndUserSessions", target, 204),
+    // The mail routes: each queues its mail and answers (the sender's SQL is not a request's).
+    forgotPassword: () => functions.http("forgotPassword", { body: { email: `${member.username}@example.com` } }, 202),
+    resendVerification: () => functions.http("resendVerification", { body: { email: `${member.username}@example.com` } }, 202),
+    resetPassword: (index) => functions.http("resetPassword", { body: { token: toReset[index]!.token, newPassword: "bench-new-password" } }, 204),
+    verifyEmail: (index) => functions.http("verifyEmail", { body: { token: toVerify[index]!.token } }, 204),
+    changeEmail: (index) =>
+      functions.http("changeEmail", { authorizer: member.authorizer, body: { newEmail: `changed_${process.pid}_${index}@example.com`, currentPassword: password(0) } }, 202),
     // Last: it changes the member's password, which ends the member's sessions.
     changePassword: (index) =>
       functions.http("changePassword", { authorizer: member.authorizer, body: { currentPassword: password(index), newPassword: password(index + 1) } }, 204),
