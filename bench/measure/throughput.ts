@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import autocannon from "autocannon";
-import { startOffline } from "../../test/support/offline.ts";
+import { freePort, startOffline } from "../../test/support/offline.ts";
 import { onCleanUp } from "./cleanup.ts";
 
 // Throughput of the local stack (serverless-offline, stage dev) under autocannon: a fixed number
@@ -59,6 +59,11 @@ export async function localThroughput(options: ThroughputOptions): Promise<Recor
       BCRYPT_COST: String(options.bcryptCost),
       CORS_ORIGINS: "https://app.example.com",
       ESBUILD_WORK_FOLDER: buildFolder,
+      // Its own MailDev, its mails kept in the build folder: the signups' verification mails must
+      // not land in a developer's MailDev (`npm start` uses the default ports and .maildev/).
+      MAILDEV_SMTP_PORT: String(await freePort()),
+      MAILDEV_WEB_PORT: String(await freePort()),
+      MAILDEV_MAIL_DIRECTORY: `${buildFolder}/mails`,
     },
     (pgid) => {
       stopGroup = onCleanUp(() => {
