@@ -16,6 +16,10 @@ export interface LiveAccountToken {
 /**
  * Stores a new token for the user and purpose, bound to `address`, and deletes the older ones of
  * that purpose: only the newest link works. Returns the token itself, which only the mail holds.
+ * The user's row is locked first, as every use case that spends or deletes tokens locks it
+ * (reset-password.ts, verify-email.ts, the password change): deleting the older tokens first
+ * would hold them while the insert's foreign-key check waits on the row, which a reset holds
+ * while it waits to delete its token, a deadlock (test/db/account-tokens.test.ts).
  */
 export async function issueAccountToken(
   userId: number,
@@ -26,12 +30,13 @@ export async function issueAccountToken(
 ): Promise<string> {
   const { token, hash } = newAccountToken();
   const prisma = await getPrisma();
-  await prisma.$transaction([
-    prisma.accountToken.deleteMany({ where: { userId, purpose } }),
-    prisma.accountToken.create({
+  await prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM users WHERE id = ${userId} FOR UPDATE`;
+    await tx.accountToken.deleteMany({ where: { userId, purpose } });
+    await tx.accountToken.create({
       data: { tokenHash: hash, userId, purpose, address, expiresAt: new Date(now.getTime() + lifetimeSeconds * 1000), createdAt: now },
-    }),
-  ]);
+    });
+  });
   return token;
 }
 
