@@ -1,6 +1,6 @@
 import { accountTokenHash, newAccountToken, type AccountTokenPurpose } from "../auth/account-tokens.ts";
 import { getPrisma } from "../db/client.ts";
-import type { Prisma } from "../db/generated/client.ts";
+import { Prisma } from "../db/generated/client.ts";
 
 // The rows of mailed tokens (prisma/schema.prisma, AccountToken). A token is spent by deleting its
 // row inside the transaction that does what it allows: of two requests with one token, one
@@ -20,6 +20,10 @@ export interface LiveAccountToken {
  * (reset-password.ts, verify-email.ts, the password change): deleting the older tokens first
  * would hold them while the insert's foreign-key check waits on the row, which a reset holds
  * while it waits to delete its token, a deadlock (test/db/account-tokens.test.ts).
+ * READ COMMITTED: under REPEATABLE READ the delete locks the gap after the user's entries in the
+ * (user_id, purpose) index, which other users' entries share (new users' ids are neighbours), and
+ * two issues for two users, each inserting into the gap the other locked, deadlocked. The user's
+ * row lock already keeps every writer of the user's tokens apart; the gap lock guarded nothing.
  */
 export async function issueAccountToken(
   userId: number,
@@ -36,7 +40,7 @@ export async function issueAccountToken(
     await tx.accountToken.create({
       data: { tokenHash: hash, userId, purpose, address, expiresAt: new Date(now.getTime() + lifetimeSeconds * 1000), createdAt: now },
     });
-  });
+  }, { isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted });
   return token;
 }
 

@@ -124,6 +124,27 @@ describe("issuing an account token while another request spends one", () => {
     expect(await storedAccount(user.id)).toMatchObject({ emailVerified: true, tokens: { verify: 1 } });
   });
 
+  it("issues for two users whose tokens share an index gap at once: no deadlock", async () => {
+    // Prepare: two new users, with no token row between theirs in the (user_id, purpose) index.
+    // A third connection takes a lock on that gap, so both issues have deleted their older
+    // tokens (nothing) before either can insert its new one.
+    const [a, b] = [containers[0]!, containers[1]!];
+    const [first, second] = [await newUser("issue_gap"), await newUser("issue_gap")];
+    const holder = await mysql.createConnection(parseDatabaseUrl(process.env.DATABASE_URL!));
+    await holder.beginTransaction();
+    await holder.query("SELECT token_hash FROM account_tokens WHERE user_id = ? AND purpose = 'reset' FOR UPDATE", [second.id]);
+
+    // Act
+    const issuing = Promise.all([issue(a, first.id, "reset", first.email), issue(b, second.id, "reset", second.email)]);
+    await waitForLockWaits(holder, 2);
+    await release(holder);
+    const outcomes = await issuing;
+
+    // Assess
+    expect(outcomes).toEqual(["issued", "issued"]);
+    expect([(await storedAccount(first.id)).tokens, (await storedAccount(second.id)).tokens]).toEqual([{ reset: 1 }, { reset: 1 }]);
+  });
+
   it("answers 20 rounds of 3 resets and 3 issues at once on one user with a spent token, a 400 or a new one, never an error", async () => {
     // Prepare
     const user = await newUser("issue_many");
@@ -144,5 +165,19 @@ describe("issuing an account token while another request spends one", () => {
     expect(outcomes.filter((result) => result === "issued")).toHaveLength(60);
     expect(outcomes.filter((result) => result === "spent").length).toBeLessThanOrEqual(20);
     expect((await storedAccount(user.id)).tokens.reset).toBeLessThanOrEqual(1);
+  });
+
+  it("issues for 6 new users at once, 20 rounds, never an error", async () => {
+    // Prepare: new users' index entries sit side by side, as the mail sender's batches meet them.
+    const outcomes: string[] = [];
+
+    // Act
+    for (let round = 0; round < 20; round++) {
+      const users = await Promise.all(containers.map(() => newUser("issue_side")));
+      outcomes.push(...(await Promise.all(containers.map((container, i) => issue(container, users[i]!.id, "verify", users[i]!.email)))));
+    }
+
+    // Assess
+    expect(outcomes.filter((result) => result !== "issued")).toEqual([]);
   });
 });
