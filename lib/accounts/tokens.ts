@@ -1,6 +1,6 @@
 import { accountTokenHash, newAccountToken, type AccountTokenPurpose } from "../auth/account-tokens.ts";
 import { getPrisma } from "../db/client.ts";
-import type { Prisma } from "../db/generated/client.ts";
+import { Prisma } from "../db/generated/client.ts";
 
 // The rows of mailed tokens (prisma/schema.prisma, AccountToken). A token is spent by deleting its
 // row inside the transaction that does what it allows: of two requests with one token, one
@@ -16,6 +16,14 @@ export interface LiveAccountToken {
 /**
  * Stores a new token for the user and purpose, bound to `address`, and deletes the older ones of
  * that purpose: only the newest link works. Returns the token itself, which only the mail holds.
+ * The user's row is locked first, as every use case that spends or deletes tokens locks it
+ * (reset-password.ts, verify-email.ts, the password change): deleting the older tokens first
+ * would hold them while the insert's foreign-key check waits on the row, which a reset holds
+ * while it waits to delete its token, a deadlock (test/db/account-tokens.test.ts).
+ * READ COMMITTED: under REPEATABLE READ the delete locks the gap after the user's entries in the
+ * (user_id, purpose) index, which other users' entries share (new users' ids are neighbours), and
+ * two issues for two users, each inserting into the gap the other locked, deadlocked. The user's
+ * row lock already keeps every writer of the user's tokens apart; the gap lock guarded nothing.
  */
 export async function issueAccountToken(
   userId: number,
@@ -26,12 +34,13 @@ export async function issueAccountToken(
 ): Promise<string> {
   const { token, hash } = newAccountToken();
   const prisma = await getPrisma();
-  await prisma.$transaction([
-    prisma.accountToken.deleteMany({ where: { userId, purpose } }),
-    prisma.accountToken.create({
+  await prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM users WHERE id = ${userId} FOR UPDATE`;
+    await tx.accountToken.deleteMany({ where: { userId, purpose } });
+    await tx.accountToken.create({
       data: { tokenHash: hash, userId, purpose, address, expiresAt: new Date(now.getTime() + lifetimeSeconds * 1000), createdAt: now },
-    }),
-  ]);
+    });
+  }, { isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted });
   return token;
 }
 

@@ -103,13 +103,15 @@ describe("SQL statements per request", () => {
     expect(await statementsOfCall(signin, { body: wrong }, 429)).toEqual({ questions: 1, select: 1 });
   });
 
-  it("signup: the user and their roles in one transaction, no check before", async () => {
+  it("signup: the user, their roles and the verification mail queued in one transaction, no check before", async () => {
     const body = newAccount("counts_signup");
-    // Prisma reads the new row's id back after its INSERT (MySQL has no RETURNING).
+    // Prisma reads the new row's id back after its INSERT (MySQL has no RETURNING). The second
+    // INSERT is the outbox's row of the verification mail (lib/users/repository.ts,
+    // queueVerificationMail); waking the sender sends no SQL.
     expect(await statementsOfCall(signup, { body }, 201)).toEqual({
-      questions: 5,
+      questions: 6,
       begin: 1,
-      insert: 1,
+      insert: 2,
       select: 1,
       insert_select: 1,
       commit: 1,
@@ -130,9 +132,9 @@ describe("SQL statements per request", () => {
     const headers = { Authorization: `Bearer ${admin.accessToken}` };
     const body = { ...newAccount("counts_granted"), roles: ["moderator"] };
     expect(await statementsOfCall(signup, { body, headers }, 201)).toEqual({
-      questions: 6,
+      questions: 7,
       begin: 1,
-      insert: 1,
+      insert: 2,
       select: 2,
       insert_select: 1,
       commit: 1,
@@ -171,17 +173,18 @@ describe("SQL statements per request", () => {
     expect(await statementsOfCall(me, { authorizer: authorizerContext(session) }, 200)).toEqual({ questions: 1, select: 1 });
   });
 
-  it("password change: the user's hash, the lockout read and the check counted, the count forgotten, then the new hash and the sessions' end in one transaction", async () => {
+  it("password change: the user's hash, the lockout read and the check counted, the count forgotten, then the new hash, the sessions' end and the reset links' in one transaction", async () => {
     const account = await signedUp("counts_password");
     const session = await signedIn(account);
     const body = { currentPassword: account.password, newPassword: `new-${account.password}` };
+    // The third DELETE voids the reset links mailed before (lib/sessions/store.ts).
     expect(await statementsOfCall(password, { body, authorizer: authorizerContext(session) }, 204)).toEqual({
-      questions: 11,
+      questions: 12,
       select: 3,
       begin: 2,
       insert: 1,
       update: 1,
-      delete: 2,
+      delete: 3,
       commit: 2,
     });
   });
