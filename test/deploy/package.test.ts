@@ -761,7 +761,13 @@ describe("packaged prod stage with the VPC, secret and network params of the com
     expect(evaluated(roleStatements(paramsTemplate))).toEqual([
       ...OSLS_LOG_STATEMENTS,
       { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [{ Ref: "JwtSecret" }, RDS_SECRET_ARN, `${RDS_SECRET_ARN}-??????`] },
+      WAKE_MAIL_SENDER,
     ]);
+    expect((evaluated(roleStatements(paramsTemplate, MAIL_SENDER_ROLE)) as Statement[])[1]).toEqual({
+      Effect: "Allow",
+      Action: ["secretsmanager:GetSecretValue"],
+      Resource: [RDS_SECRET_ARN, `${RDS_SECRET_ARN}-??????`],
+    });
     for (const [id, f] of resourcesOfType("AWS::Lambda::Function", paramsTemplate)) {
       expect(f.Properties.Environment.Variables, id).toMatchObject({ DATABASE_URL: RDS_SECRET_ARN, DATABASE_HOST: PROXY_HOST, SECRETS_MAX_AGE: "60" });
       expect(f.Properties.Environment.Variables.DATABASE_PORT, id).toBe("");

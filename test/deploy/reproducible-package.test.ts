@@ -119,37 +119,37 @@ describe("a deployed stage", () => {
   });
 
   it.each([
-    {
-      case: "without an SES identity",
-      env: { MAIL_IDENTITY: undefined },
-      says: ['The "staging" stage names no Amazon SES identity', "MAIL_IDENTITY=example.com", "params.staging.mailIdentity"],
-    },
-    {
-      case: "without a mail sender",
-      env: { MAIL_FROM: "" },
-      says: ['The "staging" stage names no mail sender: set MAIL_FROM=', "an address of the SES identity mail.example.com", "params.staging.mailFrom"],
-    },
-    {
-      case: "with a wildcard for an identity, which would let the role send from any",
-      env: { MAIL_IDENTITY: "*" },
-      says: ["SES identity (MAIL_IDENTITY or params.staging.mailIdentity) must be a domain", "no wildcard"],
-    },
-    {
-      case: "with a sender of another domain",
-      env: { MAIL_FROM: "Example <no-reply@example.org>" },
-      says: ["MAIL_FROM (or params.staging.mailFrom) is not an address of its SES identity mail.example.com", "Send from an address @mail.example.com"],
-    },
-    {
-      case: "with a sender of a subdomain of the identity",
-      env: { MAIL_FROM: "no-reply@eu.mail.example.com" },
-      says: ["is not an address of its SES identity mail.example.com"],
-    },
-    {
-      case: "with another address than the address identity",
-      env: { MAIL_FROM: "Example <support@mail.example.com>", MAIL_IDENTITY: "no-reply@mail.example.com" },
-      says: ["is not an address of its SES identity no-reply@mail.example.com", "Send from no-reply@mail.example.com itself"],
-    },
-  ])("is not packaged $case, and the message says what to set", async ({ env, says }) => {
+    [
+      "without an SES identity",
+      { MAIL_IDENTITY: undefined },
+      ['The "staging" stage names no Amazon SES identity', "MAIL_IDENTITY=example.com", "params.staging.mailIdentity"],
+    ],
+    [
+      "without a mail sender",
+      { MAIL_FROM: "" },
+      ['The "staging" stage names no mail sender: set MAIL_FROM=', "an address of the SES identity mail.example.com", "params.staging.mailFrom"],
+    ],
+    [
+      "with a wildcard for an identity, which would let the role send from any",
+      { MAIL_IDENTITY: "*" },
+      ["SES identity (MAIL_IDENTITY or params.staging.mailIdentity) must be a domain", "no wildcard"],
+    ],
+    [
+      "with a sender of another domain",
+      { MAIL_FROM: "Example <no-reply@example.org>" },
+      ["MAIL_FROM (or params.staging.mailFrom) is not an address of its SES identity mail.example.com", "Send from an address @mail.example.com"],
+    ],
+    [
+      "with a sender of a subdomain of the identity",
+      { MAIL_FROM: "no-reply@eu.mail.example.com" },
+      ["is not an address of its SES identity mail.example.com"],
+    ],
+    [
+      "with another address than the address identity",
+      { MAIL_FROM: "Example <support@mail.example.com>", MAIL_IDENTITY: "no-reply@mail.example.com" },
+      ["is not an address of its SES identity no-reply@mail.example.com", "Send from no-reply@mail.example.com itself"],
+    ],
+  ] as const)("is not packaged %s, and the message says what to set", async (_, env, says) => {
     // Prepare
     const packageDir = join(scratch, "mail-refused");
 
