@@ -68,7 +68,17 @@ function titled(routes: typeof ROUTES) {
 
 const STAGE_THROTTLE = { rate: 100, burst: 200 };
 const CREDENTIAL_THROTTLE = { rate: 10, burst: 20 };
-const CREDENTIAL_ROUTES = ["api/auth/signin", "api/auth/signup", "api/auth/password"];
+// The account routes too (resources/api-stage.yml): a reset runs bcrypt, forgot and resend queue
+// mails, an email change checks a password. In the order of that file.
+const CREDENTIAL_ROUTES = [
+  "api/auth/signin",
+  "api/auth/signup",
+  "api/auth/password",
+  "api/auth/password/forgot",
+  "api/auth/password/reset",
+  "api/auth/email/resend",
+  "api/auth/email",
+];
 
 // The functions that reach the database, and so run in the stage's VPC when it has one. The
 // authorizer and the boards read only the JWT key and stay outside, with the docs page. All but
