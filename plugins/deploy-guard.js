@@ -66,7 +66,7 @@ export default class DeployGuardPlugin {
     const from = typeof mail.from === "string" ? mail.from.trim() : "";
     if (from === "") {
       throw new Error(
-        `The "${stage}" stage names no mail sender: set MAIL_FROM='Example <no-reply@${identity.split("@").pop()}>' (an address of the SES identity ${identity}) ` +
+        `The "${stage}" stage names no mail sender: set MAIL_FROM='Example <${identity.includes("@") ? identity : `no-reply@${identity}`}>' (an address of the SES identity ${identity}) ` +
           `in the deploying shell, or params.${stage}.mailFrom in serverless.yml (see ${MAIL_DOCS}).`,
       );
     }
