@@ -16,7 +16,7 @@ import { createTestDatabase } from "../test/support/database.ts";
 import { tokenAuthorizerEvent } from "../test/support/lambda-events.ts";
 import { newAccount, newAccountFields, newAdmin, signIn } from "./measure/accounts.ts";
 import { cleanUp, onCleanUp } from "./measure/cleanup.ts";
-import { baselineFunctions, emptyHandler, packagedFunctions, type Artifact } from "./measure/artifacts.ts";
+import { baselineFunctions, emptyHandler, mailClient, packagedFunctions, type Artifact } from "./measure/artifacts.ts";
 import { coldInits, firstCalls, type FirstCall } from "./measure/cold-init.ts";
 import { printReport, type Report } from "./measure/report.ts";
 import { packagedRoutes, WarmFunctions } from "./measure/routes.ts";
@@ -157,12 +157,13 @@ try {
   console.error(`bench${smoke ? " (smoke)" : ""}: packaging the prod stage…`);
   const artifacts = await packagedFunctions(work);
   const empty = await emptyHandler(work);
+  const mail = await mailClient(work);
   const routes = packagedRoutes(work);
   if (baselineRef) console.error(`bench: packaging ${baselineRef} for the baseline…`);
   const baseline = baselineRef ? await baselineFunctions(baselineRef, work) : [];
 
   console.error(`bench: cold init, ${plan.coldRounds} interleaved rounds…`);
-  const cold = coldInits({ ...distinctBundles([...artifacts, ...baseline]), empty: empty.handlerFile }, plan.coldRounds);
+  const cold = coldInits({ ...distinctBundles([...artifacts, ...baseline]), empty: empty.handlerFile, mailClient: mail.handlerFile }, plan.coldRounds);
 
   const jwtSecret = randomBytes(32).toString("base64url");
   Object.assign(process.env, {
@@ -198,6 +199,7 @@ try {
     bcryptCost: BCRYPT_COST,
     bareNodeMs: cold.bareNode,
     emptyHandler: { bundleBytes: empty.bundleBytes, coldInitMs: cold.imports.empty! },
+    mailClient: { bundleBytes: mail.bundleBytes, coldInitMs: cold.imports.mailClient! },
     functions: artifacts.map((artifact) => {
       const bundleSource = readFileSync(artifact.handlerFile, "utf8");
       const counts = sql[artifact.name];

@@ -61,6 +61,37 @@ export async function emptyHandler(work: string): Promise<Artifact> {
 }
 
 /**
+ * What sendMail's first send loads, as a module of its own: nodemailer, bundled as serverless.yml
+ * bundles it, and the SES v2 client, left out of the bundle (`@aws-sdk/*`) and imported from
+ * node_modules as Lambda's runtime serves it. Its cold init less the empty handler's is the mail
+ * client's cost; lib/mail/transport.ts pays it at the first send, not at the sender's import.
+ */
+export async function mailClient(work: string): Promise<Artifact> {
+  const folder = join(work, "mail-client");
+  mkdirSync(folder, { recursive: true });
+  symlinkSync(resolve("node_modules"), join(folder, "node_modules"));
+  const handlerFile = join(folder, "mail-client.mjs");
+  await build({
+    stdin: {
+      contents: "await import('nodemailer'); await import('@aws-sdk/client-sesv2'); export const handler = async () => ({ statusCode: 200, body: '' });\n",
+      resolveDir: process.cwd(),
+      loader: "ts",
+    },
+    outfile: handlerFile,
+    bundle: true,
+    minify: true,
+    platform: "node",
+    target: "node22",
+    format: "esm",
+    mainFields: ["module", "main"],
+    external: ["@aws-sdk/*"],
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    logLevel: "silent",
+  });
+  return { name: "(mail client)", zipBytes: 0, ...bundleAt(handlerFile) };
+}
+
+/**
  * The functions as an earlier commit packaged them, for a before-and-after in one run: `ref` is
  * checked out beside this checkout (sharing its node_modules), its Prisma client generated and
  * its prod stage packaged.

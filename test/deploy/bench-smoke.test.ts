@@ -55,6 +55,13 @@ describe("npm run bench -- --smoke", () => {
     expect(report.functions.find((f) => f.name === "signin")?.sql?.roundTrips).toBeGreaterThanOrEqual(3);
   });
 
+  it("measures sendMail's cold init and, apart, the import of the mail client it loads at its first send", () => {
+    expect(Number.isFinite(report.functions.find((f) => f.name === "sendMail")?.coldInitMs.median)).toBe(true);
+    expect(report.mailClient.bundleBytes).toBeGreaterThan(0);
+    expect(Number.isFinite(report.mailClient.coldInitMs.median)).toBe(true);
+    expect(output).toContain("(mail client: nodemailer + SES v2)");
+  });
+
   it("times the warm routes beside the references of the same run", () => {
     for (const name of ["authorizer", "userBoard", "publicBoard", "signin", "signup", "refresh"]) {
       expect(report.functions.find((f) => f.name === name)?.warmMs?.median, name).toBeGreaterThan(0);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROUTES as TABLE } from "../../lib/routes/routes.ts";
 import { securityHeaders } from "../../lib/http/security-headers.ts";
 import { SWAGGER_UI_FILES } from "../../plugins/esbuild-plugins.js";
-import { extractZip, packageProdStage } from "../support/packaged.ts";
+import { DEPLOYED_STAGE_ENV, extractZip, packageProdStage } from "../support/packaged.ts";
 
 // `sls package --stage prod` and what a real API Gateway would get from it. serverless-offline
 // answers preflights and adds CORS headers itself, so this is where CORS is really checked.
@@ -36,6 +36,7 @@ const STAGE_PARAMS = {
   securityGroupIds: VPC.securityGroupIds.join(","),
   vpcId: VPC.vpcId,
   secretsManagerEndpoint: "true",
+  lambdaVpcEndpoint: "true",
   databaseSecretArn: RDS_SECRET_ARN,
   databaseSecretKmsKeyArn: KMS_KEY_ARN,
   databaseHost: PROXY_HOST,
@@ -67,11 +68,22 @@ function titled(routes: typeof ROUTES) {
 
 const STAGE_THROTTLE = { rate: 100, burst: 200 };
 const CREDENTIAL_THROTTLE = { rate: 10, burst: 20 };
-const CREDENTIAL_ROUTES = ["api/auth/signin", "api/auth/signup", "api/auth/password"];
+// The account routes too (resources/api-stage.yml): a reset runs bcrypt, forgot and resend queue
+// mails, an email change checks a password. In the order of that file.
+const CREDENTIAL_ROUTES = [
+  "api/auth/signin",
+  "api/auth/signup",
+  "api/auth/password",
+  "api/auth/password/forgot",
+  "api/auth/password/reset",
+  "api/auth/email/resend",
+  "api/auth/email",
+];
 
 // The functions that reach the database, and so run in the stage's VPC when it has one. The
-// authorizer and the boards read only the JWT key and stay outside, with the docs page.
-const DATABASE_FUNCTIONS = [
+// authorizer and the boards read only the JWT key and stay outside, with the docs page. All but
+// the mail sender share osls's role.
+const SHARED_ROLE_FUNCTIONS = [
   "SignupLambdaFunction",
   "SigninLambdaFunction",
   "RefreshLambdaFunction",
@@ -85,7 +97,24 @@ const DATABASE_FUNCTIONS = [
   "MigrateLambdaFunction",
   "CreateAdminLambdaFunction",
   "PruneSessionsLambdaFunction",
+  "ForgotPasswordLambdaFunction",
+  "ResetPasswordLambdaFunction",
+  "VerifyEmailLambdaFunction",
+  "ResendVerificationLambdaFunction",
+  "ChangeEmailLambdaFunction",
 ];
+/** The mail sender: in the VPC with the database functions, with a role of its own (MailSenderRole). */
+const MAIL_SENDER = "SendMailLambdaFunction";
+const DATABASE_FUNCTIONS = [...SHARED_ROLE_FUNCTIONS, MAIL_SENDER];
+const MAIL_SENDER_ZIP = "sendMail.zip";
+/** test/support/packaged.ts's DEPLOYED_STAGE_ENV: the SES identity the packaging shell names. */
+const MAIL_IDENTITY_ARN = { "Fn::Sub": `arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}:identity/${DEPLOYED_STAGE_ENV.MAIL_IDENTITY}` };
+/**
+ * Words of the mail libraries, each checked against the library's own source: nodemailer's (in
+ * the sender's bundle only) and the SES v2 client's (in no bundle: the Lambda runtime has it).
+ */
+const NODEMAILER = { source: "node_modules/nodemailer/dist/esm/ses-transport/index.js", words: "https://nodemailer.com/transports/ses/" };
+const SES_CLIENT = { source: "node_modules/@aws-sdk/client-sesv2/dist-es/runtimeConfig.shared.js", words: "SimpleEmailService_v2" };
 const AUTHORIZER_ZIP = "authorizer.zip";
 const BOARD_ZIPS = ["publicBoard.zip", "userBoard.zip", "moderatorBoard.zip", "adminBoard.zip"];
 const DOCS_ZIP = "docs.zip";
@@ -120,8 +149,9 @@ function librariesIn(code: string): string[] {
 const BOARD_FUNCTIONS = ["PublicBoardLambdaFunction", "UserBoardLambdaFunction", "ModeratorBoardLambdaFunction", "AdminBoardLambdaFunction"];
 const DOCS_FUNCTIONS = ["ApiDescriptionLambdaFunction", "DocsLambdaFunction"];
 const OUTSIDE_FUNCTIONS = ["AuthorizerLambdaFunction", ...BOARD_FUNCTIONS, ...DOCS_FUNCTIONS];
-/** The roles of our own, beside osls's shared one. */
+/** The roles of our own, beside osls's shared one, that no function in a VPC takes. */
 const OWN_ROLES = ["AuthorizerRole", "BoardsRole", "DocsRole"];
+const MAIL_SENDER_ROLE = "MailSenderRole";
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
@@ -142,6 +172,12 @@ const OSLS_LOG_STATEMENTS: Statement[] = [
 const VPC_ACCESS_POLICY = { "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"]] };
 // The stage's database URL secret when no param names another: a partial ARN, its name.
 const DEFAULT_DATABASE_SECRET = { "Fn::Sub": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:auth-api/prod/database-url" };
+// The shared role's right to wake the mail sender, by its name.
+const WAKE_MAIL_SENDER: Statement = {
+  Effect: "Allow",
+  Action: ["lambda:InvokeFunction"],
+  Resource: { "Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:auth-api-prod-sendMail" },
+};
 
 // API Gateway's own answers: the two fallbacks, and three with a status and message of their own.
 const GATEWAY_RESPONSES = [
@@ -214,6 +250,18 @@ function role(id: string, from: Template = template): Resource["Properties"] {
   const found = from.Resources[id];
   if (found?.Type !== "AWS::IAM::Role") throw new Error(`no role ${id}`);
   return found.Properties;
+}
+
+/** A role's managed policies, its ManagedPolicyArns' Fn::If decided by the template's conditions. */
+function managedPolicies(id: string, from: Template): unknown[] {
+  const arns: unknown = role(id, from).ManagedPolicyArns ?? [];
+  const choice = (arns as { "Fn::If"?: [string, unknown, unknown] })["Fn::If"];
+  if (!choice) return arns as unknown[];
+  const [condition, ifTrue, ifFalse] = choice;
+  const holds = evaluated(from.Conditions?.[condition]);
+  if (typeof holds !== "boolean") throw new Error(`${id}'s condition ${condition} is not decided by the template alone`);
+  const chosen = holds ? ifTrue : ifFalse;
+  return JSON.stringify(chosen) === JSON.stringify({ Ref: "AWS::NoValue" }) ? [] : (chosen as unknown[]);
 }
 
 /** The statements of a role's inline policy, its only one. */
@@ -484,6 +532,24 @@ describe("packaged prod stage", () => {
     }
   });
 
+  it("ships nodemailer in the mail sender's bundle and in no other", async () => {
+    expect(readFileSync(NODEMAILER.source, "utf8"), NODEMAILER.source).toContain(NODEMAILER.words);
+    for (const zip of readdirSync(packageDir).filter((name) => name.endsWith(".zip"))) {
+      expect((await bundle(zip)).code.includes(NODEMAILER.words), zip).toBe(zip === MAIL_SENDER_ZIP);
+    }
+  });
+
+  it("ships the SES client in no bundle: the sender imports the Lambda runtime's", async () => {
+    expect(readFileSync(SES_CLIENT.source, "utf8"), SES_CLIENT.source).toContain(SES_CLIENT.words);
+    for (const zip of readdirSync(packageDir).filter((name) => name.endsWith(".zip"))) {
+      const { names, code } = await bundle(zip);
+      expect(code, zip).not.toContain(SES_CLIENT.words);
+      expect(names.filter((name) => name.includes("node_modules")), zip).toEqual([]);
+    }
+    // Left as an import for the runtime to resolve (esbuild's exclude of @aws-sdk/*).
+    expect((await bundle(MAIL_SENDER_ZIP)).code).toMatch(/import\("@aws-sdk\/client-sesv2"\)/);
+  });
+
   it(`keeps the authorizer's zip under ${SMALL_ZIP_KB.authorizer} KB and the boards' under ${SMALL_ZIP_KB.boards} KB`, () => {
     expect(statSync(join(packageDir, AUTHORIZER_ZIP)).size).toBeLessThan(SMALL_ZIP_KB.authorizer * 1024);
     for (const zip of BOARD_ZIPS) expect(statSync(join(packageDir, zip)).size, zip).toBeLessThan(SMALL_ZIP_KB.boards * 1024);
@@ -573,9 +639,9 @@ describe("packaged prod stage", () => {
     }
   });
 
-  it("gives the database functions the shared role, with osls's log statements and GetSecretValue on the stage's two secrets", () => {
+  it("gives the database functions but the mail sender the shared role: osls's log statements, GetSecretValue on the stage's two secrets, waking the sender", () => {
     const shared = role(SHARED_ROLE);
-    for (const id of DATABASE_FUNCTIONS) expect(lambdaFunction(id).Role, id).toEqual({ "Fn::GetAtt": [SHARED_ROLE, "Arn"] });
+    for (const id of SHARED_ROLE_FUNCTIONS) expect(lambdaFunction(id).Role, id).toEqual({ "Fn::GetAtt": [SHARED_ROLE, "Arn"] });
     expect(roleStatements(template)).toEqual([
       ...OSLS_LOG_STATEMENTS,
       {
@@ -583,6 +649,7 @@ describe("packaged prod stage", () => {
         Action: ["secretsmanager:GetSecretValue"],
         Resource: [{ Ref: "JwtSecret" }, DEFAULT_DATABASE_SECRET, { "Fn::Join": ["", [DEFAULT_DATABASE_SECRET, "-??????"]] }],
       },
+      WAKE_MAIL_SENDER,
     ]);
     // Nothing else: no managed policy, no permissions boundary; only Lambda may take the role.
     expect(Object.keys(shared).sort()).toEqual(["AssumeRolePolicyDocument", "Path", "Policies", "RoleName"]);
@@ -597,6 +664,22 @@ describe("packaged prod stage", () => {
       logStatement(["AuthorizerLambdaFunction"]),
       { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [{ Ref: "JwtSecret" }] },
     ]);
+  });
+
+  it("gives the mail sender a role of its own: its logs, the database secret, and ses:SendEmail on the stage's SES identity only", () => {
+    expect(lambdaFunction(MAIL_SENDER).Role).toEqual({ "Fn::GetAtt": [MAIL_SENDER_ROLE, "Arn"] });
+    // No JWT key and no lambda:InvokeFunction: it wakes nothing, the request functions wake it.
+    expect(roleStatements(template, MAIL_SENDER_ROLE)).toEqual([
+      logStatement([MAIL_SENDER]),
+      { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [DEFAULT_DATABASE_SECRET, { "Fn::Join": ["", [DEFAULT_DATABASE_SECRET, "-??????"]] }] },
+      { Effect: "Allow", Action: ["ses:SendEmail"], Resource: MAIL_IDENTITY_ARN },
+    ]);
+    expect(role(MAIL_SENDER_ROLE).AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com"] }, Action: ["sts:AssumeRole"] },
+    ]);
+    // Outside a VPC, no managed policy: its condition does not hold.
+    expect(managedPolicies(MAIL_SENDER_ROLE, template)).toEqual([]);
+    expect(Object.keys(role(MAIL_SENDER_ROLE)).sort()).toEqual(["AssumeRolePolicyDocument", "ManagedPolicyArns", "Policies"]);
   });
 
   it("gives the boards a role that may write their logs and nothing else", () => {
@@ -626,6 +709,7 @@ describe("packaged prod stage", () => {
       "AWS::IAM::Role BoardsRole",
       "AWS::IAM::Role DocsRole",
       "AWS::IAM::Role IamRoleLambdaExecution",
+      "AWS::IAM::Role MailSenderRole",
     ]);
     expect(createdOfType("AWS::IAM::Policy")).toEqual([]);
   });
@@ -634,9 +718,9 @@ describe("packaged prod stage", () => {
     for (const [id, f] of resourcesOfType("AWS::Lambda::Function")) expect(f.Properties.VpcConfig, id).toBeUndefined();
   });
 
-  it("creates no Secrets Manager endpoint unless the stage asks for one", () => {
-    // Declared, under a condition that does not hold.
-    expect(resourcesOfType("AWS::EC2::VPCEndpoint")).toHaveLength(1);
+  it("creates no Secrets Manager or Lambda endpoint unless the stage asks for one", () => {
+    // Declared, under conditions that do not hold.
+    expect(resourcesOfType("AWS::EC2::VPCEndpoint")).toHaveLength(2);
     expect(createdOfType("AWS::EC2::VPCEndpoint")).toEqual([]);
     expect(createdOfType("AWS::EC2::SecurityGroup")).toEqual([]);
   });
@@ -674,8 +758,11 @@ describe("packaged prod stage with the VPC, secret and network params of the com
     for (const id of OUTSIDE_FUNCTIONS) expect(lambdaFunction(id, paramsTemplate).VpcConfig, id).toBeUndefined();
   });
 
-  it("gives the role AWS's managed policy for Lambda's network interfaces, and no other", () => {
+  it("gives the role and the mail sender's AWS's managed policy for Lambda's network interfaces, and no other", () => {
     expect(role(SHARED_ROLE, paramsTemplate).ManagedPolicyArns).toEqual([VPC_ACCESS_POLICY]);
+    expect(managedPolicies(MAIL_SENDER_ROLE, paramsTemplate)).toEqual([
+      { "Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole" },
+    ]);
     // The authorizer, the boards and the docs page are outside the VPC: no network interfaces to make.
     for (const id of OWN_ROLES) expect(role(id, paramsTemplate).ManagedPolicyArns, id).toBeUndefined();
   });
@@ -684,7 +771,13 @@ describe("packaged prod stage with the VPC, secret and network params of the com
     expect(evaluated(roleStatements(paramsTemplate))).toEqual([
       ...OSLS_LOG_STATEMENTS,
       { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [{ Ref: "JwtSecret" }, RDS_SECRET_ARN, `${RDS_SECRET_ARN}-??????`] },
+      WAKE_MAIL_SENDER,
     ]);
+    expect((evaluated(roleStatements(paramsTemplate, MAIL_SENDER_ROLE)) as Statement[])[1]).toEqual({
+      Effect: "Allow",
+      Action: ["secretsmanager:GetSecretValue"],
+      Resource: [RDS_SECRET_ARN, `${RDS_SECRET_ARN}-??????`],
+    });
     for (const [id, f] of resourcesOfType("AWS::Lambda::Function", paramsTemplate)) {
       expect(f.Properties.Environment.Variables, id).toMatchObject({ DATABASE_URL: RDS_SECRET_ARN, DATABASE_HOST: PROXY_HOST, SECRETS_MAX_AGE: "60" });
       expect(f.Properties.Environment.Variables.DATABASE_PORT, id).toBe("");
@@ -694,7 +787,7 @@ describe("packaged prod stage with the VPC, secret and network params of the com
   it("may decrypt with the secret's KMS key, only through Secrets Manager and only for that secret", () => {
     const [[, policy], ...others] = createdOfType("AWS::IAM::Policy", paramsTemplate) as [[string, Resource]];
     expect(others).toEqual([]);
-    expect(policy.Properties.Roles).toEqual([{ Ref: "IamRoleLambdaExecution" }]);
+    expect(policy.Properties.Roles).toEqual([{ Ref: "IamRoleLambdaExecution" }, { Ref: MAIL_SENDER_ROLE }]);
     expect(evaluated(policy.Properties.PolicyDocument.Statement)).toEqual([
       {
         Effect: "Allow",
@@ -708,28 +801,36 @@ describe("packaged prod stage with the VPC, secret and network params of the com
     ]);
   });
 
-  it("creates a Secrets Manager endpoint with private DNS in the functions' subnets", () => {
-    const [[, endpoint]] = createdOfType("AWS::EC2::VPCEndpoint", paramsTemplate) as [[string, Resource]];
-    const [[securityGroupId]] = createdOfType("AWS::EC2::SecurityGroup", paramsTemplate) as [[string, Resource]];
+  it.each(["secretsmanager", "lambda"])("creates a %s endpoint with private DNS in the functions' subnets", (service) => {
+    const endpoints = createdOfType("AWS::EC2::VPCEndpoint", paramsTemplate).filter(
+      ([, { Properties }]) => Properties.ServiceName["Fn::Sub"] === `com.amazonaws.\${AWS::Region}.${service}`,
+    );
+    expect(endpoints).toHaveLength(1);
+    const [[, endpoint]] = endpoints as [[string, Resource]];
+    const [securityGroup] = endpoint.Properties.SecurityGroupIds as [{ Ref: string }];
+    expect(createdOfType("AWS::EC2::SecurityGroup", paramsTemplate).map(([id]) => id)).toContain(securityGroup.Ref);
     expect(evaluated(endpoint.Properties)).toEqual({
       VpcEndpointType: "Interface",
-      ServiceName: { "Fn::Sub": "com.amazonaws.${AWS::Region}.secretsmanager" },
+      ServiceName: { "Fn::Sub": `com.amazonaws.\${AWS::Region}.${service}` },
       VpcId: VPC.vpcId,
       SubnetIds: VPC.subnetIds,
-      SecurityGroupIds: [{ Ref: securityGroupId }],
+      SecurityGroupIds: [securityGroup],
       PrivateDnsEnabled: true,
     });
   });
 
-  it("lets the functions' security groups, and nothing else, reach the endpoint on 443", () => {
-    const [[, securityGroup], ...others] = createdOfType("AWS::EC2::SecurityGroup", paramsTemplate) as [[string, Resource]];
-    expect(others).toEqual([]);
-    expect(securityGroup.Properties.VpcId).toBe(VPC.vpcId);
-    const rules = evaluated(securityGroup.Properties.SecurityGroupIngress) as Record<string, unknown>[];
-    expect(rules).toEqual([expect.objectContaining({ IpProtocol: "tcp", FromPort: 443, ToPort: 443 })]);
-    // Every database function carries all of the stage's security groups: naming one admits them all.
-    expect(VPC.securityGroupIds).toContain(rules[0]!.SourceSecurityGroupId);
-    expect(Object.keys(rules[0]!).sort()).toEqual(["Description", "FromPort", "IpProtocol", "SourceSecurityGroupId", "ToPort"]);
+  it("lets the functions' security groups, and nothing else, reach each endpoint on 443", () => {
+    const securityGroups = createdOfType("AWS::EC2::SecurityGroup", paramsTemplate);
+    // One per endpoint, and none other.
+    expect(securityGroups).toHaveLength(createdOfType("AWS::EC2::VPCEndpoint", paramsTemplate).length);
+    for (const [id, securityGroup] of securityGroups) {
+      expect(securityGroup.Properties.VpcId, id).toBe(VPC.vpcId);
+      const rules = evaluated(securityGroup.Properties.SecurityGroupIngress) as Record<string, unknown>[];
+      expect(rules, id).toEqual([expect.objectContaining({ IpProtocol: "tcp", FromPort: 443, ToPort: 443 })]);
+      // Every database function carries all of the stage's security groups: naming one admits them all.
+      expect(VPC.securityGroupIds, id).toContain(rules[0]!.SourceSecurityGroupId);
+      expect(Object.keys(rules[0]!).sort(), id).toEqual(["Description", "FromPort", "IpProtocol", "SourceSecurityGroupId", "ToPort"]);
+    }
   });
 
   it("keeps logs for the days the stage asks, and throttles at its rate", () => {
@@ -747,6 +848,23 @@ describe("packaged prod stage with the VPC, secret and network params of the com
 });
 
 describe("both packagings", () => {
+  it.each([
+    ["without params", () => template],
+    ["with every param", () => paramsTemplate],
+  ])("grants ses: actions in the mail sender's role only, %s", (_, of) => {
+    const granting = [
+      ...resourcesOfType("AWS::IAM::Role", of()).flatMap(([id, role]) =>
+        (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((policy) => policy.PolicyDocument.Statement.map((statement) => [id, statement] as const)),
+      ),
+      ...resourcesOfType("AWS::IAM::Policy", of()).flatMap(([id, policy]) => (policy.Properties.PolicyDocument.Statement as Statement[]).map((statement) => [id, statement] as const)),
+    ].filter(([, statement]) => [statement.Action].flat().some((action) => action.toLowerCase().startsWith("ses:")));
+    expect(granting).toEqual([[MAIL_SENDER_ROLE, { Effect: "Allow", Action: ["ses:SendEmail"], Resource: MAIL_IDENTITY_ARN }]]);
+    // No managed policy brings SES in either: the only one any role has is Lambda's VPC access.
+    for (const [id] of resourcesOfType("AWS::IAM::Role", of())) {
+      for (const arn of managedPolicies(id, of())) expect(JSON.stringify(arn), id).toContain("AWSLambdaVPCAccessExecutionRole");
+    }
+  });
+
   it.each([
     ["without params", () => template],
     ["with every param", () => paramsTemplate],

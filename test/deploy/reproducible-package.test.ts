@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sls } from "../support/packaged.ts";
 
 // The artifacts `sls package` makes do not depend on what ran before it in the working tree, and
-// neither the local stage nor a stage without browser origins can be packaged or deployed.
+// neither the local stage nor a stage without browser origins, a mail sender or its SES identity
+// can be packaged or deployed.
 
 /** A prod package that, unlike packageProdStage, leaves the work folder: what is in it is under test. */
 async function packageProd(workFolder: string, packageDir: string): Promise<void> {
@@ -114,6 +115,51 @@ describe("a deployed stage", () => {
     expect(run.code).not.toBe(0);
     expect(run.output).toContain('The "staging" stage names no browser origins: set CORS_ORIGINS=https://app.example.com');
     expect(run.output).toContain("params.staging.corsOrigins");
+    expect(existsSync(packageDir)).toBe(false);
+  });
+
+  it.each([
+    [
+      "without an SES identity",
+      { MAIL_IDENTITY: undefined },
+      ['The "staging" stage names no Amazon SES identity', "MAIL_IDENTITY=example.com", "params.staging.mailIdentity"],
+    ],
+    [
+      "without a mail sender",
+      { MAIL_FROM: "" },
+      ['The "staging" stage names no mail sender: set MAIL_FROM=', "an address of the SES identity mail.example.com", "params.staging.mailFrom"],
+    ],
+    [
+      "with a wildcard for an identity, which would let the role send from any",
+      { MAIL_IDENTITY: "*" },
+      ["SES identity (MAIL_IDENTITY or params.staging.mailIdentity) must be a domain", "no wildcard"],
+    ],
+    [
+      "with a sender of another domain",
+      { MAIL_FROM: "Example <no-reply@example.org>" },
+      ["MAIL_FROM (or params.staging.mailFrom) is not an address of its SES identity mail.example.com", "Send from an address @mail.example.com"],
+    ],
+    [
+      "with a sender of a subdomain of the identity",
+      { MAIL_FROM: "no-reply@eu.mail.example.com" },
+      ["is not an address of its SES identity mail.example.com"],
+    ],
+    [
+      "with another address than the address identity",
+      { MAIL_FROM: "Example <support@mail.example.com>", MAIL_IDENTITY: "no-reply@mail.example.com" },
+      ["is not an address of its SES identity no-reply@mail.example.com", "Send from no-reply@mail.example.com itself"],
+    ],
+  ] as const)("is not packaged %s, and the message says what to set", async (_, env, says) => {
+    // Prepare
+    const packageDir = join(scratch, "mail-refused");
+
+    // Act
+    const run = await sls(["package", "--stage", "staging", "--package", packageDir], { ESBUILD_WORK_FOLDER: workFolder, ...env });
+
+    // Assess
+    expect(run.code).not.toBe(0);
+    for (const words of says) expect(run.output).toContain(words);
+    expect(run.output).toContain("docs/deploy.md#mail-with-amazon-ses");
     expect(existsSync(packageDir)).toBe(false);
   });
 

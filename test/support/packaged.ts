@@ -12,11 +12,6 @@ export interface SlsRun {
 }
 
 /**
- * Runs the project's `sls` with `args`, never with AWS credentials (so nothing can be deployed,
- * and a package shows that it needs none). `CORS_ORIGINS` is a deployed stage's, unless `env`
- * says otherwise.
- */
-/**
  * serverless-esbuild zips each function from a scratch folder in the system's temporary folder,
  * `<function>-<pid>-<ms>-<hex>`, and leaves it there: about 30 MB per packaging.
  */
@@ -28,7 +23,22 @@ function removeZipScratch(pid: number | undefined): void {
   }
 }
 
-/** A variable given as undefined in `env` is left out of the command's environment. */
+/**
+ * What the deploy guard (plugins/deploy-guard.js) asks of a deployed stage's shell: its browser
+ * origins, its mail sender and that sender's SES identity.
+ */
+export const DEPLOYED_STAGE_ENV = {
+  CORS_ORIGINS: "https://app.example.com",
+  MAIL_FROM: "Example <no-reply@mail.example.com>",
+  MAIL_IDENTITY: "mail.example.com",
+};
+
+/**
+ * Runs the project's `sls` with `args`, never with AWS credentials (so nothing can be deployed,
+ * and a package shows that it needs none), in a deployed stage's shell (DEPLOYED_STAGE_ENV)
+ * unless `env` says otherwise. A variable given as undefined in `env` is left out of the
+ * command's environment.
+ */
 export function sls(args: string[], env: Record<string, string | undefined> = {}, cwd = process.cwd()): Promise<SlsRun> {
   const noCredentials = {
     AWS_ACCESS_KEY_ID: "",
@@ -43,7 +53,7 @@ export function sls(args: string[], env: Record<string, string | undefined> = {}
     const child = execFile(
       process.execPath,
       [join(cwd, "node_modules/osls/bin/serverless.js"), ...args],
-      { cwd, env: { ...process.env, CORS_ORIGINS: "https://app.example.com", ...env, ...noCredentials }, timeout: 170_000 },
+      { cwd, env: { ...process.env, ...DEPLOYED_STAGE_ENV, ...env, ...noCredentials }, timeout: 170_000 },
       (error, stdout, stderr) => {
         removeZipScratch(child.pid);
         resolve({ code: error ? Number(error.code) || 1 : 0, output: `${stdout}\n${stderr}` });
