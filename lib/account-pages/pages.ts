@@ -113,7 +113,7 @@ function html(content: PageContent): string {
 <main>
 <h1>${content.title}</h1>
 <p>${content.intro}</p>
-<noscript><p>This page needs JavaScript: turn it on and open the link again.</p></noscript>
+<noscript><p>This page runs on JavaScript. Turn it on, then open the link again.</p></noscript>
 <form id="account-form" data-endpoint="${content.endpoint}" hidden>
 ${content.fields}<button type="submit">${content.button}</button>
 </form>
