@@ -92,6 +92,7 @@ async function sqlPerRoute(functions: WarmFunctions, counter: SqlCounter, batch:
     adminBoard: () => functions.http("adminBoard", { authorizer: everyRole }, 200),
     apiDescription: () => functions.http("apiDescription", { headers: { Host: "api.example.com" } }, 200),
     docs: () => functions.http("docs", {}, 200),
+    accountPages: () => functions.http("accountPages", {}, 200),
     signup: () => functions.http("signup", { body: newAccountFields() }, 201),
     signin: () => functions.http("signin", { body: { username: member.username, password: member.password } }, 200),
     refresh: async () => {

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { NotFoundError } from "../errors.ts";
+import { PAGE_CSP, PAGE_PERMISSIONS_POLICY } from "../http/page-policy.ts";
 import { readSwaggerUiFile, swaggerUiVersion, type SwaggerUiFile } from "./swagger-ui-files.ts";
 
 /** The 404 of an asset name not in DOCS_ASSET_FILES; the route table documents it. */
@@ -13,58 +14,6 @@ export const NO_SUCH_ASSET = "No such file among the docs page's assets";
 // Every URL in the page is relative to the page, /<stage>/api/docs without a trailing slash:
 // "docs/assets/x" is /<stage>/api/docs/assets/x behind API Gateway's stage, a custom domain's base
 // path, or serverless-offline's /dev alike, with no need to know which.
-
-/** The page's policy: scripts, styles and requests of its own origin only, nothing inline or evaluated. */
-export const DOCS_PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  // Swagger UI's stylesheet draws its icons as data: SVGs.
-  "img-src 'self' data:",
-  // The description, and "Try it out" on this stage.
-  "connect-src 'self'",
-  "font-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join("; ");
-
-/**
- * The features @middy/http-security-headers turns off for HTML answers, less the names Chromium
- * no longer knows and warns about on every load (ambient-light-sensor, battery, document-domain…).
- */
-export const DOCS_PAGE_PERMISSIONS_POLICY = [
-  "accelerometer",
-  "autoplay",
-  "camera",
-  "cross-origin-isolated",
-  "display-capture",
-  "encrypted-media",
-  "fullscreen",
-  "geolocation",
-  "gyroscope",
-  "keyboard-map",
-  "magnetometer",
-  "microphone",
-  "midi",
-  "payment",
-  "picture-in-picture",
-  "publickey-credentials-get",
-  "screen-wake-lock",
-  "sync-xhr",
-  "usb",
-  "xr-spatial-tracking",
-  "clipboard-read",
-  "clipboard-write",
-  "gamepad",
-  "speaker-selection",
-  "hid",
-  "idle-detection",
-  "interest-cohort",
-  "serial",
-]
-  .map((feature) => `${feature}=()`)
-  .join(", ");
 
 const HTML = "text/html; charset=utf-8";
 const JAVASCRIPT = "text/javascript; charset=utf-8";
@@ -151,7 +100,7 @@ export function docsPage(path: string): APIGatewayProxyResult {
     return { statusCode: 301, headers: { Location: `${"../".repeat(trailingSlashes)}docs` }, body: "" };
   }
   // no-cache: the browser asks again every time, and so learns a new deploy's asset versions.
-  const headers = { "Content-Type": HTML, "Content-Security-Policy": DOCS_PAGE_CSP, "Permissions-Policy": DOCS_PAGE_PERMISSIONS_POLICY, "Cache-Control": "no-cache" };
+  const headers = { "Content-Type": HTML, "Content-Security-Policy": PAGE_CSP, "Permissions-Policy": PAGE_PERMISSIONS_POLICY, "Cache-Control": "no-cache" };
   return { statusCode: 200, headers, body: page() };
 }
 

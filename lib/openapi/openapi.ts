@@ -245,6 +245,7 @@ export function openApiDocument(routes: readonly RouteDescription[] = ROUTES): O
     servers: SERVERS,
     tags: [
       { name: "auth", description: "Accounts and sessions" },
+      { name: "pages", description: "The pages mailed links open, when the stage names no front end" },
       { name: "admin", description: "User management (admins only)" },
       { name: "boards", description: "The tutorial's role-protected boards (plain text)" },
       { name: "docs", description: "This description and its docs page" },

@@ -1,3 +1,4 @@
+import { accountPageAssetRoute, resetPasswordPageRoute, verifyEmailPageRoute } from "./account-page-routes.ts";
 import { changeEmailRoute, forgotPasswordRoute, resendVerificationRoute, resetPasswordRoute, verifyEmailRoute } from "./account-routes.ts";
 import { listUsersRoute, setUserRolesRoute, endUserSessionsRoute } from "./admin-routes.ts";
 import { meRoute, changePasswordRoute, refreshRoute, refreshtokenRoute, signinRoute, signoutRoute, signupRoute } from "./auth-routes.ts";
@@ -24,6 +25,9 @@ export const ROUTES: readonly RouteDescription[] = [
   verifyEmailRoute,
   resendVerificationRoute,
   changeEmailRoute,
+  resetPasswordPageRoute,
+  verifyEmailPageRoute,
+  accountPageAssetRoute,
   listUsersRoute,
   setUserRolesRoute,
   endUserSessionsRoute,

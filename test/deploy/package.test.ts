@@ -55,8 +55,8 @@ const ROUTES = TABLE.map((route) => ({
   method: route.method.toUpperCase(),
   fn: `${route.function.charAt(0).toUpperCase()}${route.function.slice(1)}LambdaFunction`,
   protected: route.caller === "authorizer",
-  // The docs page loads only from its own origin: no CORS, no preflight.
-  sameOriginOnly: route.function === "docs",
+  // The docs page and the account pages load and post only from their own origin: no CORS, no preflight.
+  sameOriginOnly: route.function === "docs" || route.function === "accountPages",
 }));
 
 // API Gateway's throttle per method (serverless.yml, params.default): every method's default, and
@@ -118,6 +118,7 @@ const SES_CLIENT = { source: "node_modules/@aws-sdk/client-sesv2/dist-es/runtime
 const AUTHORIZER_ZIP = "authorizer.zip";
 const BOARD_ZIPS = ["publicBoard.zip", "userBoard.zip", "moderatorBoard.zip", "adminBoard.zip"];
 const DOCS_ZIP = "docs.zip";
+const ACCOUNT_PAGES_ZIP = "accountPages.zip";
 /**
  * The size budget of the functions on every protected request's path: issue #8 asked for 30 KB,
  * the authorizer reached 13 KB and the boards 18 KB, and the bar moved to what was reached.
@@ -147,7 +148,7 @@ function librariesIn(code: string): string[] {
     .map(([name]) => name);
 }
 const BOARD_FUNCTIONS = ["PublicBoardLambdaFunction", "UserBoardLambdaFunction", "ModeratorBoardLambdaFunction", "AdminBoardLambdaFunction"];
-const DOCS_FUNCTIONS = ["ApiDescriptionLambdaFunction", "DocsLambdaFunction"];
+const DOCS_FUNCTIONS = ["ApiDescriptionLambdaFunction", "DocsLambdaFunction", "AccountPagesLambdaFunction"];
 const OUTSIDE_FUNCTIONS = ["AuthorizerLambdaFunction", ...BOARD_FUNCTIONS, ...DOCS_FUNCTIONS];
 /** The roles of our own, beside osls's shared one, that no function in a VPC takes. */
 const OWN_ROLES = ["AuthorizerRole", "BoardsRole", "DocsRole"];
@@ -505,15 +506,15 @@ describe("packaged prod stage", () => {
     expect(() => method(path, "OPTIONS")).toThrow(`no OPTIONS ${path}`);
   });
 
-  it("ships no ORM or database driver in the authorizer's, the boards', the description's and the docs page's bundles", async () => {
-    for (const zip of [AUTHORIZER_ZIP, ...BOARD_ZIPS, "apiDescription.zip", DOCS_ZIP]) expect(librariesIn((await bundle(zip)).code), zip).toEqual([]);
+  it("ships no ORM or database driver in the authorizer's, the boards', the description's and the pages' bundles", async () => {
+    for (const zip of [AUTHORIZER_ZIP, ...BOARD_ZIPS, "apiDescription.zip", DOCS_ZIP, ACCOUNT_PAGES_ZIP]) expect(librariesIn((await bundle(zip)).code), zip).toEqual([]);
     // The words do name each library: signin's bundle holds them all.
     expect(librariesIn((await bundle("signin.zip")).code)).toEqual(Object.keys(LIBRARY_MARKERS));
   });
 
-  it("ships no database settings in the authorizer's, the boards', the description's and the docs page's bundles", async () => {
+  it("ships no database settings in the authorizer's, the boards', the description's and the pages' bundles", async () => {
     // DATABASE_URL's reader and its RDS secret forms live beside the database client (lib/db/).
-    for (const zip of [AUTHORIZER_ZIP, ...BOARD_ZIPS, "apiDescription.zip", DOCS_ZIP]) {
+    for (const zip of [AUTHORIZER_ZIP, ...BOARD_ZIPS, "apiDescription.zip", DOCS_ZIP, ACCOUNT_PAGES_ZIP]) {
       const { code } = await bundle(zip);
       expect(code, zip).not.toContain("DATABASE_URL");
       expect(code, zip).not.toContain("aurora-mysql");
@@ -687,7 +688,7 @@ describe("packaged prod stage", () => {
     expect(roleStatements(template, "BoardsRole")).toEqual([logStatement(BOARD_FUNCTIONS)]);
   });
 
-  it("gives the description and the docs page a role that may write their logs and nothing else", () => {
+  it("gives the description, the docs page and the account pages a role that may write their logs and nothing else", () => {
     for (const id of DOCS_FUNCTIONS) expect(lambdaFunction(id).Role, id).toEqual({ "Fn::GetAtt": ["DocsRole", "Arn"] });
     expect(roleStatements(template, "DocsRole")).toEqual([logStatement(DOCS_FUNCTIONS)]);
   });
@@ -752,7 +753,7 @@ describe("packaged prod stage with the VPC, secret and network params of the com
     }
   });
 
-  it("keeps the authorizer, the boards and the docs page outside the VPC, and every other function", () => {
+  it("keeps the authorizer, the boards and the pages outside the VPC, and every other function", () => {
     const inVpc = resourcesOfType("AWS::Lambda::Function", paramsTemplate).filter(([, f]) => f.Properties.VpcConfig !== undefined);
     expect(inVpc.map(([id]) => id).sort()).toEqual([...DATABASE_FUNCTIONS].sort());
     for (const id of OUTSIDE_FUNCTIONS) expect(lambdaFunction(id, paramsTemplate).VpcConfig, id).toBeUndefined();
@@ -763,7 +764,7 @@ describe("packaged prod stage with the VPC, secret and network params of the com
     expect(managedPolicies(MAIL_SENDER_ROLE, paramsTemplate)).toEqual([
       { "Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole" },
     ]);
-    // The authorizer, the boards and the docs page are outside the VPC: no network interfaces to make.
+    // The authorizer, the boards and the pages are outside the VPC: no network interfaces to make.
     for (const id of OWN_ROLES) expect(role(id, paramsTemplate).ManagedPolicyArns, id).toBeUndefined();
   });
 

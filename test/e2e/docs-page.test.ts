@@ -1,6 +1,6 @@
-import { existsSync } from "node:fs";
-import { chromium, type Browser, type Locator, type Page, type Response } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { closeBrowser, openWatched, type WatchedPage } from "../support/browser.ts";
 import { call, newAccount, signUp } from "../support/http.ts";
 
 // The API reference page (GET /api/docs) in a real browser: Debian's Chromium driven by
@@ -8,90 +8,16 @@ import { call, newAccount, signUp } from "../support/http.ts";
 // Content-Security-Policy; it must list every operation of the served description, and sign in
 // through its own "Try it out" on this stage, with nothing in the console and no policy violation.
 
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-// Without the background-networking flags, Chromium's calls to Google are refused here many at a
-// time (STACK-NOTES.md); --no-sandbox because CI runs as root.
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const STRICT_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-let browser: Promise<Browser> | undefined;
-
-/** The one browser of this file, started by the first test that needs it. Without Chromium, each test fails saying how to get it. */
-function chromiumBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `No Chromium at ${CHROMIUM}: the docs page test needs one. Install Debian's with ` +
-        "`apt-get install -y chromium` (.ci/run does), or set CHROMIUM_PATH to a Chromium or Chrome binary.",
-    );
-  }
-  return (browser ??= chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS }));
-}
-
-afterAll(async () => {
-  // With every context and page in it.
-  // A failed launch has already failed the tests.
-  await (await browser?.catch(() => undefined))?.close();
-});
-
-interface PageGlobals {
-  document: {
-    addEventListener(type: "securitypolicyviolation", listener: (event: { effectiveDirective: string; blockedURI: string; sample: string }) => void): void;
-  };
-  reportPolicyViolation(violation: string): void;
-}
-
-interface DocsPage {
-  page: Page;
-  /** The page's own answer. */
-  answer: Response;
-  /** Console errors, page errors, policy violations, failed or refused requests, as they come. */
-  problems: string[];
-  /** Every URL the page asked for. */
-  requested: string[];
-}
+afterAll(closeBrowser);
 
 /** Opens the docs page in a fresh browser context and waits until Swagger UI has rendered the description. */
-async function openDocs(): Promise<DocsPage> {
-  const context = await (await chromiumBrowser()).newContext();
-  // Below vitest's 30 s, so that a missing element fails with its locator's name.
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  const problems: string[] = [];
-  const requested: string[] = [];
-  page.on("console", (message) => {
-    // Chromium also says here when it cannot parse a policy header.
-    if (message.type() === "error" || /Content-Security-Policy|Permissions-Policy/.test(message.text())) {
-      problems.push(`console ${message.type()}: ${message.text()}`);
-    }
-  });
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("request", (request) => requested.push(request.url()));
-  page.on("requestfailed", (request) => problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
-  page.on("response", (response) => {
-    if (response.status() >= 400) problems.push(`${response.status()} for ${response.url()}`);
-  });
-  await page.exposeFunction("reportPolicyViolation", (violation: string) => problems.push(`CSP violation: ${violation}`));
-  // Runs in the page before its own scripts (tsconfig has no DOM types: the page's globals are named here).
-  await page.addInitScript(() => {
-    const globals = globalThis as unknown as PageGlobals;
-    globals.document.addEventListener("securitypolicyviolation", (event) => {
-      globals.reportPolicyViolation(`${event.effectiveDirective} refused ${event.blockedURI || "inline"} ${event.sample}`.trim());
-    });
-  });
-
-  const answer = await page.goto(`${inject("baseUrl")}/api/docs`);
-  if (!answer) throw new Error("the docs page gave no answer");
+async function openDocs(): Promise<WatchedPage> {
+  const opened = await openWatched(`${inject("baseUrl")}/api/docs`);
+  const { page, problems } = opened;
   // Swagger UI has fetched the description and rendered its operations; if not, say what the page saw.
   await page
     .locator(".opblock")
@@ -100,7 +26,7 @@ async function openDocs(): Promise<DocsPage> {
     .catch((error: Error) => {
       throw new Error(`Swagger UI rendered no operation (${error.message.split("\n")[0]}); the page saw: ${JSON.stringify(problems, null, 2)}`);
     });
-  return { page, answer, problems, requested };
+  return opened;
 }
 
 /**

@@ -11,7 +11,7 @@ const root = process.cwd();
 /** Where a module sits, by its path under the project: the layer the rule speaks of. */
 const LAYERS = [
   { layer: "handlers", folders: ["functions/"] },
-  { layer: "description", folders: ["lib/routes/", "lib/openapi/", "lib/docs-page/"] },
+  { layer: "description", folders: ["lib/routes/", "lib/openapi/", "lib/docs-page/", "lib/account-pages/"] },
   { layer: "use cases", folders: ["lib/sessions/", "lib/users/", "lib/accounts/"] },
   {
     layer: "primitives",
