@@ -22,16 +22,6 @@ async function userIdOf(username: string): Promise<number> {
   return Number(row?.id);
 }
 
-/** A live reset token of the user's, stored as the mail sender stores one (only its hash). */
-async function resetToken(userId: number, address: string): Promise<string> {
-  const { token, hash } = newAccountToken();
-  await query(
-    "INSERT INTO account_tokens (token_hash, user_id, purpose, address, expires_at, created_at) VALUES (?, ?, 'reset', ?, UTC_TIMESTAMP(3) + INTERVAL 1 HOUR, UTC_TIMESTAMP(3))",
-    [hash, userId, address],
-  );
-  return token;
-}
-
 async function liveTokens(userId: number, purpose: string): Promise<number> {
   const [row] = await query<{ n: number }>("SELECT COUNT(*) AS n FROM account_tokens WHERE user_id = ? AND purpose = ?", [userId, purpose]);
   return Number(row?.n);
@@ -48,18 +38,21 @@ async function setNewPassword(page: Page, password: string): Promise<void> {
 }
 
 describe("GET /api/auth/reset-password in a browser", () => {
-  it("sets the new password with the link's token: the new one signs in, the old one no longer", async () => {
+  it("recovers an account as a person does: forgot, the mailed link, a new password that signs in", async () => {
     // Prepare
     const { account } = await signedUp("resetpage");
-    const token = await resetToken(await userIdOf(account.username), account.email);
     const newPassword = "a-passphrase-set-in-the-page";
+    const asked = new Date();
 
     // Act
-    const { page, answer, problems, requested } = await openWatched(`${inject("baseUrl")}/api/auth/reset-password#token=${token}`);
+    const forgot = await call("/api/auth/password/forgot", { body: { email: account.email } });
+    const link = linkIn(await waitForMail(inject("mailApiUrl"), account.email, { subject: /reset your/i, after: asked, timeoutMs: MAIL_TIMEOUT_MS }));
+    const { page, answer, problems, requested } = await openWatched(link);
     await setNewPassword(page, newPassword);
     await page.getByRole("heading", { name: "Your password is set" }).waitFor();
 
     // Assess
+    expect(forgot.status).toBe(202);
     expect(answer.status()).toBe(200);
     expect(answer.headers()["content-security-policy"]).toBe(STRICT_CSP);
     await expect(page.getByRole("heading", { level: 1 }).innerText()).resolves.toBe("Set a new password");
