@@ -42,6 +42,17 @@ export async function packagedFunctions(work: string, checkout = process.cwd()):
 }
 
 /** A handler that does nothing, bundled with serverless.yml's esbuild options: the floor of a cold init. */
+/** How serverless.yml's esbuild settings build a handler: one minified ESM file that may require(). */
+const HANDLER_BUILD = {
+  bundle: true,
+  minify: true,
+  platform: "node",
+  target: "node22",
+  format: "esm",
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  logLevel: "silent",
+} as const;
+
 export async function emptyHandler(work: string): Promise<Artifact> {
   const source = join(work, "empty-handler.ts");
   const handlerFile = join(work, "empty-handler.mjs");
@@ -49,13 +60,7 @@ export async function emptyHandler(work: string): Promise<Artifact> {
   await build({
     entryPoints: [source],
     outfile: handlerFile,
-    bundle: true,
-    minify: true,
-    platform: "node",
-    target: "node22",
-    format: "esm",
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    logLevel: "silent",
+    ...HANDLER_BUILD,
   });
   return { name: "(empty handler)", zipBytes: 0, ...bundleAt(handlerFile) };
 }
@@ -78,15 +83,9 @@ export async function mailClient(work: string): Promise<Artifact> {
       loader: "ts",
     },
     outfile: handlerFile,
-    bundle: true,
-    minify: true,
-    platform: "node",
-    target: "node22",
-    format: "esm",
+    ...HANDLER_BUILD,
     mainFields: ["module", "main"],
     external: ["@aws-sdk/*"],
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    logLevel: "silent",
   });
   return { name: "(mail client)", zipBytes: 0, ...bundleAt(handlerFile) };
 }
