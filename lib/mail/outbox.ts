@@ -69,8 +69,9 @@ export async function reserveMailSlot(mail: { id: bigint; address: string }, use
     await tx.$queryRaw`SELECT id FROM users WHERE id = ${userId} FOR UPDATE`;
     const taken = await tx.mailOutbox.count({ where: { address: mail.address, state: { in: ["sending", "sent"] }, sentAt: { gt: since } } });
     const free = taken < limit;
-    await tx.mailOutbox.update({ where: { id: mail.id }, data: free ? { state: "sending", sentAt: now } : { state: "skipped", sentAt: null } });
-    return free;
+    // updateMany: the row is gone when its user was deleted meanwhile (ON DELETE CASCADE).
+    const { count } = await tx.mailOutbox.updateMany({ where: { id: mail.id }, data: free ? { state: "sending", sentAt: now } : { state: "skipped", sentAt: null } });
+    return free && count === 1;
   });
 }
 
@@ -78,7 +79,8 @@ export type MailOutcome = { state: "sent" | "skipped" | "failed" } | { state: "p
 
 export async function recordMailOutcome(id: bigint, outcome: MailOutcome, now = new Date()): Promise<void> {
   const prisma = await getPrisma();
-  await prisma.mailOutbox.update({
+  // A row whose user was deleted meanwhile is gone with it: nothing left to record.
+  await prisma.mailOutbox.updateMany({
     where: { id },
     data:
       outcome.state === "pending"

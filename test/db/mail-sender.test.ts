@@ -3,6 +3,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sendQueuedMails } from "../../lib/accounts/send-mails.ts";
 import { resetConfig } from "../../lib/config/environment.ts";
+import { recordMailOutcome, reserveMailSlot } from "../../lib/mail/outbox.ts";
 import { query } from "../support/db-query.ts";
 
 // The sendMail function's loop (lib/accounts/send-mails.ts) against the run's database, with
@@ -106,5 +107,21 @@ describe("the mail sender", () => {
     expect(waits).toEqual([1, 2, 4, 8, 16, 32, 60]);
     expect(await outboxRow(id)).toMatchObject({ state: "failed", attempts: 8 });
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(8);
+  });
+
+  it("takes in its stride a mail whose user was deleted while it was being sent", async () => {
+    // Prepare: the row goes with its user (ON DELETE CASCADE), as when an admin deletes the account.
+    const { id, address } = await queuedReset();
+    const [user] = await query<{ id: number }>("SELECT id FROM users WHERE email = ?", [address]);
+    await query("UPDATE mail_outbox SET user_id = ? WHERE id = ?", [user!.id, id]);
+    await query("DELETE FROM users WHERE id = ?", [user!.id]);
+
+    // Act
+    const reserved = await reserveMailSlot({ id: BigInt(id), address }, user!.id, 5, at(-60), at(0));
+    const recorded = recordMailOutcome(BigInt(id), { state: "sent" }, at(0));
+
+    // Assess
+    expect(reserved).toBe(false);
+    await expect(recorded).resolves.toBeUndefined();
   });
 });
