@@ -129,10 +129,21 @@ export async function sendQueuedMails(deadline: number, clock: () => Date = () =
       // A row not reached before the deadline stays leased and is retried once its lease ends.
       if (Date.now() >= deadline) break;
       const now = clock();
-      const outcome = await sendOne(mail, now);
-      await recordMailOutcome(mail.id, outcome, now);
-      if (outcome.state === "pending") report.retried += 1;
-      else report[outcome.state] += 1;
+      try {
+        const outcome = await sendOne(mail, now);
+        await recordMailOutcome(mail.id, outcome, now);
+        if (outcome.state === "pending") report.retried += 1;
+        else report[outcome.state] += 1;
+      } catch (error) {
+        // One row's fault (the database, a bug) must not keep the others from going out.
+        logger.error("Mail not sent: the sender failed; it is retried when its lease ends", {
+          event: "mail_error",
+          mailId: String(mail.id),
+          kind: mail.kind,
+          cause: error instanceof Error ? error.name : "unknown",
+        });
+        report.retried += 1;
+      }
     }
   }
   return report;
