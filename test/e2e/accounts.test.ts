@@ -41,6 +41,7 @@ describe("GET /api/auth/me", () => {
       id: session.id,
       username: account.username,
       email: account.email,
+      emailVerified: false,
       roles: ["ROLE_USER"],
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     });
@@ -207,9 +208,9 @@ describe("listing users", () => {
     for (;;) {
       const response = await listUsers(search, admin.accessToken);
       expect(response.status).toBe(200);
-      const page = response.json<{ items: { id: number; username: string; email: string; roles: string[]; createdAt: string }[]; nextCursor?: string }>();
+      const page = response.json<{ items: { id: number; username: string; email: string; emailVerified: boolean; roles: string[]; createdAt: string }[]; nextCursor?: string }>();
       expect(page.items.length).toBeLessThanOrEqual(2);
-      for (const item of page.items) expect(Object.keys(item).sort()).toEqual(["createdAt", "email", "id", "roles", "username"]);
+      for (const item of page.items) expect(Object.keys(item).sort()).toEqual(["createdAt", "email", "emailVerified", "id", "roles", "username"]);
       seen.push(...page.items.map(({ id }) => id));
       pages++;
       if (!page.nextCursor) break;

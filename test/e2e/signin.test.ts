@@ -19,6 +19,7 @@ describe("signin", () => {
       id: expect.any(Number),
       username: account.username,
       email: account.email,
+      emailVerified: false,
       roles: ["ROLE_USER"],
       accessToken: expect.any(String),
       refreshToken: expect.stringMatching(/^[0-9a-f]{32}\.[A-Za-z0-9_-]{43}$/),
