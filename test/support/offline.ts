@@ -6,7 +6,21 @@ import { createServer } from "node:net";
 // It runs in a process group of its own, so that stop() reaches everything it started; a
 // terminal's Ctrl-C does not reach it, which is why the run guard is told its group at once.
 
+/** Ports this process handed out: the system may offer a port again once its probe closed it. */
+const handedOut = new Set<number>();
+
+/** A port nothing listens on, and one this process has not handed out before. */
 export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await probePort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
+
+async function probePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
