@@ -123,7 +123,16 @@ async function sendOne(mail: DueMail, now: Date): Promise<MailOutcome> {
 export async function sendQueuedMails(deadline: number, clock: () => Date = () => new Date()): Promise<SendReport> {
   const report: SendReport = { sent: 0, skipped: 0, retried: 0, failed: 0 };
   while (Date.now() < deadline) {
-    const due = await claimDueMails(BATCH, LEASE_SECONDS, clock());
+    let due: DueMail[];
+    try {
+      due = await claimDueMails(BATCH, LEASE_SECONDS, clock());
+    } catch (error) {
+      // A deadlock with the requests queueing mails, or the database away: the next wake-up or
+      // the schedule's run (within a minute) claims them. Not thrown: serverless-offline exits
+      // on a failed asynchronous invocation, and Lambda would only run this again.
+      logger.error("Could not claim queued mails; the next run sends them", { event: "mail_claim_failed", cause: error instanceof Error ? error.name : "unknown" });
+      break;
+    }
     if (due.length === 0) break;
     for (const mail of due) {
       // A row not reached before the deadline stays leased and is retried once its lease ends.

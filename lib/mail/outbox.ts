@@ -54,7 +54,9 @@ export async function claimDueMails(limit: number, leaseSeconds: number, now = n
       UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = ${new Date(now.getTime() + leaseSeconds * 1000)}
       WHERE id IN (${Prisma.join(ids)})`;
     return rows.map((row) => ({ ...row, kind: row.kind as MailKind, attempts: Number(row.attempts) + 1 }));
-  });
+    // READ COMMITTED: the scan takes no gap locks, which the requests' inserts of new rows would
+    // otherwise wait on, and deadlock with, under a burst of signups.
+  }, { isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted });
 }
 
 /**
