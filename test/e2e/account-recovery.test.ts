@@ -28,12 +28,12 @@ function post(path: string, body: unknown, token?: string): Promise<ApiResponse>
   return call(path, { body, token });
 }
 
-/** Waits until the sender has dealt with every mail queued for the address (none left pending). */
+/** Waits until the sender has dealt with every mail queued for the address (none pending or being sent). */
 async function outboxSettled(address: string): Promise<{ kind: string; state: string }[]> {
   const deadline = Date.now() + MAIL_TIMEOUT.timeoutMs;
   for (;;) {
     const rows = await query<{ kind: string; state: string }>("SELECT kind, state FROM mail_outbox WHERE address = ? ORDER BY id", [address]);
-    if (rows.every(({ state }) => state !== "pending")) return rows;
+    if (rows.every(({ state }) => state !== "pending" && state !== "sending")) return rows;
     if (Date.now() > deadline) throw new Error(`mails to the address still pending: ${JSON.stringify(rows)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
