@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { MIN_PASSWORD_LENGTH } from "../auth/fields.ts";
 import { NotFoundError } from "../errors.ts";
+import { escapeHtml } from "../http/escape-html.ts";
 import { PAGE_CSP, PAGE_PERMISSIONS_POLICY } from "../http/page-policy.ts";
 import { ACCOUNT_PAGES_SCRIPT, ACCOUNT_PAGES_STYLE } from "./assets.ts";
 
@@ -45,12 +46,6 @@ export const ACCOUNT_PAGE_FILES = Object.keys(ASSETS) as AssetName[];
 
 /** The pages, by the route (event.resource) that serves each, without the stage. */
 export const ACCOUNT_PAGE_PATHS = { resetPassword: "/api/auth/reset-password", verifyEmail: "/api/auth/verify-email" } as const;
-
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => ESCAPES[character]!);
-}
 
 /** PRODUCT_NAME as the stage sets it, or DEFAULT_PRODUCT_NAME; as text, not yet escaped. */
 export function productName(): string {

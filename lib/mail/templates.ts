@@ -1,3 +1,5 @@
+import { escapeHtml } from "../http/escape-html.ts";
+
 // The four mails the API sends, each as plain text and as HTML. Every value a user chose (the
 // username, an address) and the configured product name is escaped in the HTML; the link is
 // made by the sender from the configured base and a base64url token, and escaped all the same.
@@ -12,12 +14,6 @@ export interface RenderedMail {
   subject: string;
   text: string;
   html: string;
-}
-
-const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] ?? character);
 }
 
 /** `j***@example.com`: enough for the owner to recognise the address, not to learn it. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { escapeHtml, maskAddress, renderMail, type MailMessage } from "../../lib/mail/templates.ts";
+import { escapeHtml } from "../../lib/http/escape-html.ts";
+import { maskAddress, renderMail, type MailMessage } from "../../lib/mail/templates.ts";
 
 // The account mails (lib/mail/templates.ts): what each says, in both parts, and that nothing a
 // user chose can add markup to the HTML.
