@@ -1,10 +1,17 @@
-import { createHash, createSecretKey, type KeyObject } from "node:crypto";
+import { createHash, createPublicKey, createSecretKey, type JsonWebKey } from "node:crypto";
 import { getJwtKeys, type JwtKeys } from "../config/jwt-keys.ts";
+import { getJwtPrivateKeys, type JwtPrivateKey, type JwtPrivateKeys } from "../config/jwt-private-keys.ts";
+import { isSecretSet, type SecretRead } from "../config/secret-setting.ts";
+import { getSettings } from "../config/settings.ts";
+import type { AlgorithmKey, JwsAlgorithm } from "./jws.ts";
 
-// The access tokens' keys. A token names its key with a key id (`kid`) made from the key itself,
-// so the same rule serves a key kept in the environment and the versions of a Secrets Manager
-// secret, with no version ids to look up. Tokens are signed with the current key and checked
-// with the current or the previous one, so a rotation signs no one out.
+// The access tokens' keys: the key pairs of JWT_PRIVATE_KEY and the HMAC secrets of JWT_SECRET,
+// each the current and the previous version. A token names its key with a key id (`kid`) made
+// from the key itself, so the same rule serves a key kept in the environment and the versions of
+// a Secrets Manager secret, with no version ids to look up. Tokens are signed with the current
+// key of ACCESS_TOKEN_ALG's kind and checked with any key of the ring, so neither a rotation nor
+// a switch between HS256 and a key pair signs anyone out: while JWT_SECRET is set, the HS256
+// tokens signed before a switch to RS256 stay valid until they expire.
 
 /**
  * A container holding a key ring from before a rotation meets tokens signed with the new key: it
@@ -23,60 +30,136 @@ let lastUnknownKeyReloadAt = -Infinity;
 const KEY_ID_LABEL = "serverless-auth-api access token key id v1\n";
 
 /**
- * A key's id: 96 bits of SHA-256 over a fixed label and the key, in base64url. It tells nothing
- * an HS256 signature does not already let one test guesses against, and cannot be turned back
- * into the key.
+ * An HMAC key's id: 96 bits of SHA-256 over a fixed label and the key, in base64url. It tells
+ * nothing an HS256 signature does not already let one test guesses against, and cannot be
+ * turned back into the key.
  */
 export function keyIdOf(key: string): string {
   return createHash("sha256").update(KEY_ID_LABEL).update(key).digest("base64url").slice(0, 16);
 }
 
+/** A public key as the JWKS publishes it (RFC 7517): RSA's n and e, or EC's crv, x and y. */
+export interface PublicJwk {
+  kty: "RSA" | "EC";
+  kid: string;
+  alg: JwsAlgorithm;
+  use: "sig";
+  n?: string;
+  e?: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+}
+
+/** The members RFC 7638 hashes, in its order (lexicographic): the key, nothing about its use. */
+const THUMBPRINT_MEMBERS = { RSA: ["e", "kty", "n"], EC: ["crv", "kty", "x", "y"] } as const;
+
+/**
+ * A key pair's id: its public key's JWK thumbprint (RFC 7638, SHA-256), which any verifier can
+ * compute from the JWKS and which names the same key in every container and every version.
+ */
+export function jwkThumbprint(jwk: JsonWebKey): string {
+  const members = THUMBPRINT_MEMBERS[jwk.kty as "RSA" | "EC"];
+  const canonical = JSON.stringify(Object.fromEntries(members.map((member) => [member, jwk[member]])));
+  return createHash("sha256").update(canonical).digest("base64url");
+}
+
 export interface RingKey {
   kid: string;
-  /** The key as node:crypto takes it, which tokens are signed and checked with. */
-  keyObject: KeyObject;
+  /** The HMAC secret or the private key, with the algorithm it signs with. */
+  signing: AlgorithmKey;
+  /** The HMAC secret or the public key, with the one algorithm it checks. */
+  verification: AlgorithmKey;
+  /** The public key to publish; none for an HMAC secret. */
+  publicJwk?: PublicJwk;
+}
+
+interface KeyRing {
+  signing: RingKey;
+  /** The key pairs' current and previous keys, then the HMAC secrets'. */
+  keys: RingKey[];
+  /** The key a token without `kid` is checked with: the current HMAC secret, if any. */
+  withoutKid?: RingKey;
+}
+
+function pairKey({ alg, privateKey }: JwtPrivateKey): RingKey {
+  const publicKey = createPublicKey(privateKey);
+  const jwk = publicKey.export({ format: "jwk" });
+  const kid = jwkThumbprint(jwk);
+  const { kty, n, e, crv, x, y } = jwk as Omit<PublicJwk, "kid" | "alg" | "use">;
+  return {
+    kid,
+    signing: { alg, key: privateKey },
+    verification: { alg, key: publicKey },
+    publicJwk: kty === "RSA" ? { kty, kid, alg, use: "sig", n, e } : { kty, kid, alg, use: "sig", crv, x, y },
+  };
+}
+
+function secretKey(secret: string): RingKey {
+  const key = { alg: "HS256", key: createSecretKey(Buffer.from(secret)) } as const;
+  return { kid: keyIdOf(secret), signing: key, verification: key };
+}
+
+function ringOf(pairs: JwtPrivateKeys | undefined, secrets: JwtKeys | undefined): KeyRing {
+  const pairKeys = [pairs?.current, pairs?.previous].filter((key) => key !== undefined).map(pairKey);
+  const secretKeys = [secrets?.current, secrets?.previous].filter((key) => key !== undefined).map(secretKey);
+  const signing = getSettings().accessTokenAlg === "HS256" ? secretKeys[0] : pairKeys[0];
+  // The reads below fail first when the setting's own key is missing.
+  if (!signing) throw new Error("no signing key in the key ring");
+  return { signing, keys: [...pairKeys, ...secretKeys], ...(secretKeys[0] && { withoutKid: secretKeys[0] }) };
 }
 
 /**
- * The ring's keys with their ids and key objects, made once per ring read rather than per token
- * (a SHA-256 each, and a key object that node:crypto would otherwise make from the string at
- * every HMAC): the config keeps the same JwtKeys object until it reads the secret again.
+ * The ring made once per read of the keys rather than per token (key objects, public keys and
+ * thumbprints): the config keeps the same objects until it reads the secrets again.
  */
-const ringKeys = new WeakMap<JwtKeys, RingKey[]>();
+let lastRing: { alg: string; pairs: JwtPrivateKeys | undefined; secrets: JwtKeys | undefined; ring: KeyRing } | undefined;
 
-function ringOf(keys: JwtKeys): RingKey[] {
-  let known = ringKeys.get(keys);
-  if (!known) {
-    known = [keys.current, keys.previous]
-      .filter((key) => key !== undefined)
-      .map((key) => ({ kid: keyIdOf(key), keyObject: createSecretKey(Buffer.from(key)) }));
-    ringKeys.set(keys, known);
+/**
+ * The ring. JWT_PRIVATE_KEY must be set for RS256 and ES256, JWT_SECRET for HS256 (the reads
+ * throw the ConfigError that says so); either is also read when set, to check the tokens it
+ * signed before the last switch.
+ */
+async function keyRing(read: SecretRead = {}): Promise<KeyRing> {
+  const { accessTokenAlg } = getSettings();
+  const [pairs, secrets] = await Promise.all([
+    accessTokenAlg !== "HS256" || isSecretSet("JWT_PRIVATE_KEY") ? getJwtPrivateKeys(read) : undefined,
+    accessTokenAlg === "HS256" || isSecretSet("JWT_SECRET") ? getJwtKeys(read) : undefined,
+  ]);
+  if (lastRing?.alg !== accessTokenAlg || lastRing.pairs !== pairs || lastRing.secrets !== secrets) {
+    lastRing = { alg: accessTokenAlg, pairs, secrets, ring: ringOf(pairs, secrets) };
   }
-  return known;
+  return lastRing.ring;
 }
 
-/** The current key. */
+/** The current key of ACCESS_TOKEN_ALG's kind. */
 export async function signingKey(): Promise<RingKey> {
-  return ringOf(await getJwtKeys())[0]!;
+  return (await keyRing()).signing;
 }
 
-function keyWithId(keys: JwtKeys, kid: string): KeyObject | undefined {
-  return ringOf(keys).find((known) => known.kid === kid)?.keyObject;
+/** The public keys of the key pairs, current first, for the JWKS. */
+export async function publicJwks(): Promise<PublicJwk[]> {
+  return (await keyRing()).keys.flatMap((key) => (key.publicJwk ? [key.publicJwk] : []));
+}
+
+function keyWithId(ring: KeyRing, kid: string): AlgorithmKey | undefined {
+  return ring.keys.find((known) => known.kid === kid)?.verification;
 }
 
 /**
  * The key to check a token whose header names `kid` with, or undefined when no key has that id.
- * A token without a kid (signed before key ids existed) is checked with the current key only.
+ * A token without a kid (signed before key ids existed) is checked with the current HMAC secret
+ * only.
  */
-export async function verificationKey(kid: string | undefined): Promise<KeyObject | undefined> {
-  const keys = await getJwtKeys();
-  if (kid === undefined) return ringOf(keys)[0]!.keyObject;
-  const key = keyWithId(keys, kid);
+export async function verificationKey(kid: string | undefined): Promise<AlgorithmKey | undefined> {
+  const ring = await keyRing();
+  if (kid === undefined) return ring.withoutKid?.verification;
+  const key = keyWithId(ring, kid);
   const now = Date.now();
   if (key !== undefined || now - lastUnknownKeyReloadAt < UNKNOWN_KEY_RELOAD_SECONDS * 1000) return key;
   // Counted before the reading, so that a failing one is not tried again at every request either.
   lastUnknownKeyReloadAt = now;
-  const found = keyWithId(await getJwtKeys({ maxAgeSeconds: 0 }), kid);
+  const found = keyWithId(await keyRing({ maxAgeSeconds: 0 }), kid);
   if (found !== undefined) lastUnknownKeyReloadAt = -Infinity;
   return found;
 }

@@ -1,13 +1,14 @@
 import { getSettings } from "../config/settings.ts";
 import { INVALID_TOKEN, UnauthorizedError } from "../errors.ts";
-import { hs256Jws, verifiedPayload } from "./jws.ts";
+import { parsedJws, verifiedPayload, type Jws } from "./jws.ts";
 import { verificationKey } from "./key-ring.ts";
 import { isRoleName } from "./roles.ts";
 import type { AccessTokenClaims } from "./tokens.ts";
 
 // Checking an access token (signed in tokens.ts), the one rule for the authorizer and for the
-// routes that read an optional Bearer header. HS256 only, typ JWT, with the key its header's
-// `kid` names (lib/auth/key-ring.ts); then issuer, audience, exp and iat, which must be there, nbf
+// routes that read an optional Bearer header. HS256, RS256 or ES256, typ JWT, with the key its
+// header's `kid` names and in that key's algorithm (lib/auth/key-ring.ts); then issuer,
+// audience, exp and iat, which must be there, nbf
 // when it is, and a sub written the one way signAccessToken writes it. No jsonwebtoken here: the
 // authorizer's bundle stays small (lib/auth/jws.ts says why).
 
@@ -55,11 +56,18 @@ function hasValidTimes(payload: Record<string, unknown>, nowSeconds: number): bo
   return nbf === undefined || (isNumericDate(nbf) && nbf <= nowSeconds);
 }
 
+/**
+ * The issuer every token had before JWT_ISSUER became the stage's address. HS256 tokens signed
+ * with our secret may still carry it: the upgrade that changed the issuer signs no one out.
+ */
+export const FORMER_DEFAULT_ISSUER = "serverless-auth-api";
+
 /** Ours: our issuer, and our audience, alone or among others (RFC 7519 allows a list). */
-function isForUs(payload: Record<string, unknown>): boolean {
+function isForUs(jws: Jws, payload: Record<string, unknown>): boolean {
   const { jwtIssuer, jwtAudience } = getSettings();
   const { iss, aud } = payload;
-  return iss === jwtIssuer && (Array.isArray(aud) ? aud.includes(jwtAudience) : aud === jwtAudience);
+  const ourIssuer = iss === jwtIssuer || (jws.alg === "HS256" && iss === FORMER_DEFAULT_ISSUER);
+  return ourIssuer && (Array.isArray(aud) ? aud.includes(jwtAudience) : aud === jwtAudience);
 }
 
 function claimsOf(payload: Record<string, unknown>): AccessTokenClaims | undefined {
@@ -73,7 +81,7 @@ function claimsOf(payload: Record<string, unknown>): AccessTokenClaims | undefin
 
 /** The claims of a valid token, or undefined for any other: every rejection is the same 401. */
 async function claimsIn(token: string): Promise<AccessTokenClaims | undefined> {
-  const jws = hs256Jws(token);
+  const jws = parsedJws(token);
   // typ "JWT", as our signer has always written it (RFC 8725 §3.11): a JWT of another kind made
   // with the same key, or a header without typ, is not one of our access tokens.
   if (jws?.header.typ !== ACCESS_TOKEN_TYPE) return undefined;
@@ -82,7 +90,7 @@ async function claimsIn(token: string): Promise<AccessTokenClaims | undefined> {
   if (kid !== undefined && typeof kid !== "string") return undefined;
   const key = await verificationKey(kid);
   const payload = key && verifiedPayload(jws, key);
-  if (!payload || !hasValidTimes(payload, Math.floor(Date.now() / 1000)) || !isForUs(payload)) return undefined;
+  if (!payload || !hasValidTimes(payload, Math.floor(Date.now() / 1000)) || !isForUs(jws, payload)) return undefined;
   return claimsOf(payload);
 }
 

@@ -3,8 +3,8 @@ import { signedJws } from "./jws.ts";
 import { signingKey } from "./key-ring.ts";
 import type { RoleName } from "./roles.ts";
 
-// Signing HS256 access tokens (lib/auth/jws.ts). The header's `kid` names the key
-// (lib/auth/key-ring.ts); token-verification.ts checks them.
+// Signing access tokens (lib/auth/jws.ts) with the key ring's current key of ACCESS_TOKEN_ALG's
+// kind; the header's `kid` names the key (lib/auth/key-ring.ts); token-verification.ts checks them.
 
 export interface AccessTokenClaims {
   userId: number;
@@ -24,7 +24,7 @@ export async function signAccessToken(claims: AccessTokenClaims, maxSeconds = In
   const settings = getSettings();
   const { jwtIssuer, jwtAudience } = settings;
   const accessTokenTtlSeconds = Math.max(1, Math.min(settings.accessTokenTtlSeconds, maxSeconds));
-  const { kid, keyObject } = await signingKey();
+  const { kid, signing } = await signingKey();
   const issuedAt = Math.floor(Date.now() / 1000);
   const accessToken = signedJws(
     { kid },
@@ -38,7 +38,7 @@ export async function signAccessToken(claims: AccessTokenClaims, maxSeconds = In
       iss: jwtIssuer,
       sub: String(claims.userId),
     },
-    keyObject,
+    signing,
   );
   return { accessToken, expiresIn: accessTokenTtlSeconds };
 }

@@ -29,6 +29,11 @@ export function secretSource(name: string): SecretSource {
   return { value };
 }
 
+/** Whether the secret `name` is set at all, for a secret that only some settings need. */
+export function isSecretSet(name: string): boolean {
+  return Boolean(process.env[name]);
+}
+
 export function unreadable(name: string, arn: string) {
   return (error: unknown): never => {
     // A fault of the way to Secrets Manager, not of the secret: answered as a 503.

@@ -1,7 +1,8 @@
 import { integerFrom, oneOf, onResetConfig } from "./environment.ts";
 
 // The plain settings: read from the environment once per container. The secrets (JWT_SECRET,
-// DATABASE_URL) are read apart, by lib/config/jwt-keys.ts and lib/db/database-secret.ts.
+// DATABASE_URL, JWT_PRIVATE_KEY) are read apart, by lib/config/jwt-keys.ts,
+// lib/config/jwt-private-keys.ts and lib/db/database-secret.ts.
 
 export interface Settings {
   accessTokenTtlSeconds: number;
@@ -12,6 +13,11 @@ export interface Settings {
   /** Seconds within which a retry with the token a refresh just spent gets the same successor. */
   refreshTokenReuseIntervalSeconds: number;
   bcryptCost: number;
+  /**
+   * What access tokens are signed with: an RSA or EC P-256 key pair (JWT_PRIVATE_KEY), whose
+   * public keys other services can fetch, or the HMAC secret (JWT_SECRET).
+   */
+  accessTokenAlg: AccessTokenAlgorithm;
   jwtIssuer: string;
   jwtAudience: string;
   /** How long a container keeps what it read from Secrets Manager. */
@@ -19,6 +25,9 @@ export interface Settings {
 }
 
 const DAY_SECONDS = 24 * 60 * 60;
+
+export const ACCESS_TOKEN_ALGORITHMS = ["RS256", "ES256", "HS256"] as const;
+export type AccessTokenAlgorithm = (typeof ACCESS_TOKEN_ALGORITHMS)[number];
 
 export const REFRESH_TOKEN_ROTATIONS = ["rotate", "keep"] as const;
 export type RefreshTokenRotation = (typeof REFRESH_TOKEN_ROTATIONS)[number];
@@ -36,6 +45,7 @@ export function getSettings(): Settings {
     // Long enough for a lost answer or a second tab; every second of it is also a thief's.
     refreshTokenReuseIntervalSeconds: integerFrom("REFRESH_TOKEN_REUSE_INTERVAL", 0, 0, 300),
     bcryptCost: integerFrom("BCRYPT_COST", 10, 4, 15),
+    accessTokenAlg: oneOf("ACCESS_TOKEN_ALG", ACCESS_TOKEN_ALGORITHMS, "RS256"),
     jwtIssuer: process.env.JWT_ISSUER || "serverless-auth-api",
     jwtAudience: process.env.JWT_AUDIENCE || "serverless-auth-api",
     secretsMaxAgeSeconds: integerFrom("SECRETS_MAX_AGE", 300, 1, 3600),

@@ -4,6 +4,9 @@ import { inject } from "vitest";
 // secret, as the stage would.
 process.env.DATABASE_URL = inject("databaseUrl");
 process.env.JWT_SECRET = inject("jwtSecret");
+process.env.JWT_PRIVATE_KEY = inject("jwtPrivateKey");
+delete process.env.ACCESS_TOKEN_ALG;
+delete process.env.JWT_ISSUER;
 process.env.CORS_ORIGINS = inject("corsOrigin");
 process.env.BCRYPT_COST = "4";
 // Read by lib/db/database-secret.ts when set: a developer's shell must not point the tests elsewhere.

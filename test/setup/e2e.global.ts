@@ -40,6 +40,7 @@ export default async function setup(project: TestProject) {
         // and their 1.5 s socket timeout are tested in test/db and bench:faults.
         DATABASE_URL: urlForLockWaits(database.url),
         JWT_SECRET: database.jwtSecret,
+        JWT_PRIVATE_KEY: database.jwtPrivateKey,
         CORS_ORIGINS: TEST_ORIGIN,
         ACCESS_TOKEN_TTL: "900",
         // The lowest cost bcrypt allows keeps the suite fast; the cost setting itself is unit-tested.
@@ -69,7 +70,11 @@ export default async function setup(project: TestProject) {
     writeFileSync(".test-offline.log", offline.output());
     await database.end();
     // The whole run's log, every test's traffic in it: no line may hold a credential.
-    const leaks = leakedSecretKinds(offline.output(), { "the JWT secret": database.jwtSecret });
+    const leaks = leakedSecretKinds(offline.output(), {
+      "the JWT secret": database.jwtSecret,
+      // A line from the middle of the PEM: any part of the key in a log is a leak.
+      "the JWT private key": database.jwtPrivateKey.split("\n")[5]!,
+    });
     if (leaks.length > 0) {
       // vitest reports an error thrown here but still exits with 0: fail the run explicitly.
       process.exitCode = 1;

@@ -24,6 +24,7 @@ export function invokeLocal(functionName: string, data?: unknown): Promise<Invok
     ...process.env,
     DATABASE_URL: inject("databaseUrl"),
     JWT_SECRET: inject("jwtSecret"),
+    JWT_PRIVATE_KEY: inject("jwtPrivateKey"),
     BCRYPT_COST: "4",
     ESBUILD_WORK_FOLDER: workFolder,
   };

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import type { TestProject } from "vitest/node";
+import { newSigningKeyPem } from "../../lib/auth/new-signing-key.ts";
 import { applyMigrations } from "../../lib/db/migrations.ts";
 import { createTestDatabase, dropAbandonedTestDatabases, type TestDatabase } from "./database.ts";
 import { startRunGuard, type RunGuard } from "./run-guard.ts";
@@ -17,12 +18,15 @@ declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
     jwtSecret: string;
+    /** The run's RS256 key (PKCS#8 PEM): access tokens are signed with it, as by default. */
+    jwtPrivateKey: string;
     corsOrigin: string;
   }
 }
 
 export interface RunDatabase extends TestDatabase {
   jwtSecret: string;
+  jwtPrivateKey: string;
   guard: RunGuard;
   /** Drops the database and releases the guard: the end of a run that tears down normally. */
   end(): Promise<void>;
@@ -47,7 +51,9 @@ export async function prepareRunDatabase(project: TestProject): Promise<RunDatab
   }
   const jwtSecret = randomBytes(48).toString("base64url");
   project.provide("databaseUrl", database.url);
+  const jwtPrivateKey = newSigningKeyPem("RS256");
   project.provide("jwtSecret", jwtSecret);
+  project.provide("jwtPrivateKey", jwtPrivateKey);
   project.provide("corsOrigin", TEST_ORIGIN);
-  return { ...database, jwtSecret, guard, end };
+  return { ...database, jwtSecret, jwtPrivateKey, guard, end };
 }

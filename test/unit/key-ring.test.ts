@@ -5,7 +5,7 @@ import type { AccessTokenClaims } from "../../lib/auth/tokens.ts";
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { getSecretValueCalls, putSecretValue, resetSecretsManager, secretsManagerMock } from "../support/secrets-manager.ts";
 
-// Rotating the JWT key of a deployed stage: `put-secret-value` makes a new AWSCURRENT and moves
+// Rotating the HMAC key (HS256) of a deployed stage: `put-secret-value` makes a new AWSCURRENT and moves
 // AWSPREVIOUS to the key it replaced. Each container is a fresh instance of the modules (as a
 // Lambda container is), with its own key ring read from the mocked Secrets Manager.
 
@@ -65,6 +65,9 @@ beforeEach(() => {
   vi.useFakeTimers({ toFake: ["Date"] });
   vi.setSystemTime(NOW_MS);
   resetSecretsManager();
+  // The HMAC secret's ring; the key pairs' is in key-pair-rotation.test.ts.
+  process.env.ACCESS_TOKEN_ALG = "HS256";
+  delete process.env.JWT_PRIVATE_KEY;
   process.env.JWT_SECRET = JWT_ARN;
 });
 

@@ -1,9 +1,19 @@
+import { createPublicKey } from "node:crypto";
 import jwt from "jsonwebtoken";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { bearerToken, verifyAccessToken } from "../../lib/auth/token-verification.ts";
-import { keyIdOf } from "../../lib/auth/key-ring.ts";
+import { jwkThumbprint, keyIdOf } from "../../lib/auth/key-ring.ts";
+import { newSigningKeyPem } from "../../lib/auth/new-signing-key.ts";
+import { resetConfig } from "../../lib/config/environment.ts";
 import { signAccessToken } from "../../lib/auth/tokens.ts";
 import { UnauthorizedError } from "../../lib/errors.ts";
+
+const saved = { ...process.env };
+
+afterEach(() => {
+  process.env = { ...saved };
+  resetConfig();
+});
 
 describe("access tokens", () => {
   it("round-trips the claims", async () => {
@@ -19,20 +29,32 @@ describe("access tokens", () => {
   });
 
   // lib/auth/jws.ts signs with node:crypto; jsonwebtoken, an implementation of its own, is the judge.
-  it("signs tokens jsonwebtoken accepts, with every claim a JWT library checks", async () => {
-    // Prepare / Act
+  it.each([
+    { alg: "RS256", key: () => newSigningKeyPem("RS256") },
+    { alg: "ES256", key: () => newSigningKeyPem("ES256") },
+    { alg: "HS256", key: () => process.env.JWT_SECRET! },
+  ] as const)("signs $alg tokens jsonwebtoken accepts, with every claim a JWT library checks", async ({ alg, key }) => {
+    // Prepare
+    process.env.ACCESS_TOKEN_ALG = alg;
+    const signingKey = key();
+    if (alg !== "HS256") process.env.JWT_PRIVATE_KEY = signingKey;
+    resetConfig();
+    const verificationKey = alg === "HS256" ? signingKey : createPublicKey(signingKey).export({ type: "spki", format: "pem" });
+    const kid = alg === "HS256" ? keyIdOf(signingKey) : jwkThumbprint(createPublicKey(signingKey).export({ format: "jwk" }));
     const before = Math.floor(Date.now() / 1000);
+
+    // Act
     const { accessToken } = await signAccessToken({ userId: 3, username: "ann", roles: ["user", "admin"], emailVerified: false });
 
     // Assess
-    const { header, payload } = jwt.verify(accessToken, process.env.JWT_SECRET!, {
-      algorithms: ["HS256"],
+    const { header, payload } = jwt.verify(accessToken, verificationKey, {
+      algorithms: [alg],
       issuer: "serverless-auth-api",
       audience: "serverless-auth-api",
       subject: "3",
       complete: true,
     });
-    expect(header).toEqual({ alg: "HS256", typ: "JWT", kid: keyIdOf(process.env.JWT_SECRET!) });
+    expect(header).toEqual({ alg, typ: "JWT", kid });
     const { iat, exp, ...claims } = payload as jwt.JwtPayload;
     expect(claims).toEqual({
       username: "ann",
