@@ -4,7 +4,10 @@ import { join } from "node:path";
 import { parseEnv } from "node:util";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { resetConfig } from "../../lib/config/environment.ts";
+import { getJwtPrivateKeys, type JwtPrivateKey } from "../../lib/config/jwt-private-keys.ts";
 import { dotEnvValue, ensureDotEnv, setDotEnvValue, withDotEnvValue } from "../../scripts/dot-env-file.ts";
+import { ensureSigningKey } from "../../scripts/signing-key-in-dot-env.ts";
 
 // .env as `npm start` and `npm run db:up` update it: one variable set, every other line kept,
 // and the value read back by Node's own .env reader exactly as written.
@@ -102,5 +105,60 @@ describe("ensureDotEnv and setDotEnvValue", () => {
     const { mtimeMs } = statSync(dotEnv);
     expect(setDotEnvValue("DATABASE_URL", URL_3307, dotEnv)).toBe(URL_3307);
     expect(statSync(dotEnv).mtimeMs).toBe(mtimeMs);
+  });
+});
+
+describe("ensureSigningKey", () => {
+  let dir: string;
+  let dotEnv: string;
+  const saved = { ...process.env };
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "auth-api-signing-key-"));
+    dotEnv = join(dir, ".env");
+    writeFileSync(dotEnv, "# settings\nJWT_SECRET=abc\n");
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+    process.env = { ...saved };
+    resetConfig();
+  });
+
+  /** The .env's JWT_PRIVATE_KEY as the API reads it (through the environment, as serverless-offline passes it). */
+  async function keyTheApiReads(): Promise<JwtPrivateKey> {
+    process.env.JWT_PRIVATE_KEY = parseEnv(readFileSync(dotEnv, "utf8")).JWT_PRIVATE_KEY;
+    resetConfig();
+    return (await getJwtPrivateKeys()).current;
+  }
+
+  it("writes an RS256 key pair on one line that the API reads back, and keeps it at the next start", async () => {
+    expect(ensureSigningKey("RS256", dotEnv)).toBe("created");
+    const text = readFileSync(dotEnv, "utf8");
+    expect(text).toMatch(/^JWT_PRIVATE_KEY='-----BEGIN PRIVATE KEY-----\\n[\w+/=\\]+\\n-----END PRIVATE KEY-----'$/m);
+    const first = await keyTheApiReads();
+    expect(first.alg).toBe("RS256");
+
+    expect(ensureSigningKey("RS256", dotEnv)).toBe("kept");
+    expect(readFileSync(dotEnv, "utf8")).toBe(text);
+  });
+
+  it("replaces an RSA key with an EC P-256 one when ACCESS_TOKEN_ALG asks for ES256", async () => {
+    ensureSigningKey("RS256", dotEnv);
+    expect(ensureSigningKey("ES256", dotEnv)).toBe("replaced");
+    expect((await keyTheApiReads()).alg).toBe("ES256");
+  });
+
+  it("makes a key pair for HS256 too, and keeps any key pair there, so that a switch later needs no step", async () => {
+    expect(ensureSigningKey("HS256", dotEnv)).toBe("created");
+    expect((await keyTheApiReads()).alg).toBe("RS256");
+    ensureSigningKey("ES256", dotEnv);
+    expect(ensureSigningKey("HS256", dotEnv)).toBe("kept");
+    expect((await keyTheApiReads()).alg).toBe("ES256");
+  });
+
+  it("replaces a value that is no key, leaving the other lines as they were", async () => {
+    writeFileSync(dotEnv, "JWT_SECRET=abc\nJWT_PRIVATE_KEY=not-a-key\nB=2\n");
+    expect(ensureSigningKey("RS256", dotEnv)).toBe("created");
+    expect(parseEnv(readFileSync(dotEnv, "utf8"))).toMatchObject({ JWT_SECRET: "abc", B: "2" });
+    expect((await keyTheApiReads()).alg).toBe("RS256");
   });
 });
