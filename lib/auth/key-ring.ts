@@ -26,6 +26,12 @@ export const UNKNOWN_KEY_RELOAD_SECONDS = 30;
 
 let lastUnknownKeyReloadAt = -Infinity;
 
+/**
+ * How long verifiers may keep the JWKS (its Cache-Control). A new key is published this long
+ * (and SECRETS_MAX_AGE, for every container to read it) before it signs: see signingKey.
+ */
+export const JWKS_MAX_AGE_SECONDS = 300;
+
 // Versioned, so that a later change of the rule gives other ids rather than colliding ones.
 const KEY_ID_LABEL = "serverless-auth-api access token key id v1\n";
 
@@ -137,9 +143,22 @@ export async function signingKey(): Promise<RingKey> {
   return (await keyRing()).signing;
 }
 
-/** The public keys of the key pairs, current first, for the JWKS. */
-export async function publicJwks(): Promise<PublicJwk[]> {
-  return (await keyRing()).keys.flatMap((key) => (key.publicJwk ? [key.publicJwk] : []));
+const publishedKeysOf = new WeakMap<JwtPrivateKeys, PublicJwk[]>();
+
+/**
+ * The public keys of JWT_PRIVATE_KEY's current and previous versions, current first, for the
+ * JWKS; none when it is unset. Read apart from the ring: publishing needs neither the HMAC
+ * secret nor the right to read it.
+ */
+export async function publishedKeys(): Promise<PublicJwk[]> {
+  if (!isSecretSet("JWT_PRIVATE_KEY")) return [];
+  const pairs = await getJwtPrivateKeys();
+  let published = publishedKeysOf.get(pairs);
+  if (!published) {
+    published = [pairs.current, pairs.previous].flatMap((key) => (key ? [pairKey(key).publicJwk!] : []));
+    publishedKeysOf.set(pairs, published);
+  }
+  return published;
 }
 
 function keyWithId(ring: KeyRing, kid: string): AlgorithmKey | undefined {

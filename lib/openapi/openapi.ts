@@ -249,6 +249,7 @@ export function openApiDocument(routes: readonly RouteDescription[] = ROUTES): O
       { name: "admin", description: "User management (admins only)" },
       { name: "boards", description: "The tutorial's role-protected boards (plain text)" },
       { name: "docs", description: "This description and its docs page" },
+      { name: "keys", description: "The public keys other services verify access tokens with" },
     ],
     paths,
     components: {

@@ -38,7 +38,7 @@ export interface RouteDescription extends RouteSpec<ObjectSchema | undefined, Ca
   /** The serverless.yml function that serves it. */
   function: string;
   operationId: string;
-  tag: "auth" | "pages" | "admin" | "boards" | "docs";
+  tag: "auth" | "pages" | "admin" | "boards" | "docs" | "keys";
   summary: string;
   description: string;
   /** The body's example, shown by the docs page and filled into its "try it". */

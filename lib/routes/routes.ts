@@ -4,6 +4,7 @@ import { listUsersRoute, setUserRolesRoute, endUserSessionsRoute } from "./admin
 import { meRoute, changePasswordRoute, refreshRoute, refreshtokenRoute, signinRoute, signoutRoute, signupRoute } from "./auth-routes.ts";
 import { adminBoardRoute, moderatorBoardRoute, pmBoardRoute, publicBoardRoute, userBoardRoute } from "./board-routes.ts";
 import { apiDescriptionRoute, docsAssetRoute, docsPageRoute } from "./docs-routes.ts";
+import { jwksRoute, openidConfigurationRoute } from "./key-routes.ts";
 import type { RouteDescription } from "./route-description.ts";
 
 /**
@@ -39,4 +40,6 @@ export const ROUTES: readonly RouteDescription[] = [
   apiDescriptionRoute,
   docsPageRoute,
   docsAssetRoute,
+  jwksRoute,
+  openidConfigurationRoute,
 ];
