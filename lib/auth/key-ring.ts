@@ -82,6 +82,8 @@ export interface RingKey {
 
 interface KeyRing {
   signing: RingKey;
+  /** The key that signs until `signing` may (a key pair's previous key), and from when it may. */
+  signingUntilPublished?: { key: RingKey; until: number };
   /** The key pairs' current and previous keys, then the HMAC secrets'. */
   keys: RingKey[];
   /** The key a token without `kid` is checked with: the current HMAC secret, if any. */
@@ -106,13 +108,31 @@ function secretKey(secret: string): RingKey {
   return { kid: keyIdOf(secret), signing: key, verification: key };
 }
 
+/**
+ * A new key pair signs only once verifiers can have it: once every container serving the JWKS
+ * has read it (SECRETS_MAX_AGE) and every copy of the JWKS fetched before it was published has
+ * expired (JWKS_MAX_AGE_SECONDS). Until then the previous key signs, so that a verifier that
+ * never fetches the JWKS again on an unknown kid still refuses no valid token.
+ */
+function publishedFrom(createdAt: Date | undefined): number {
+  if (createdAt === undefined) return -Infinity;
+  return createdAt.getTime() + (getSettings().secretsMaxAgeSeconds + JWKS_MAX_AGE_SECONDS) * 1000;
+}
+
 function ringOf(pairs: JwtPrivateKeys | undefined, secrets: JwtKeys | undefined): KeyRing {
   const pairKeys = [pairs?.current, pairs?.previous].filter((key) => key !== undefined).map(pairKey);
   const secretKeys = [secrets?.current, secrets?.previous].filter((key) => key !== undefined).map(secretKey);
-  const signing = getSettings().accessTokenAlg === "HS256" ? secretKeys[0] : pairKeys[0];
+  const byPair = getSettings().accessTokenAlg !== "HS256";
+  const signing = byPair ? pairKeys[0] : secretKeys[0];
   // The reads below fail first when the setting's own key is missing.
   if (!signing) throw new Error("no signing key in the key ring");
-  return { signing, keys: [...pairKeys, ...secretKeys], ...(secretKeys[0] && { withoutKid: secretKeys[0] }) };
+  const [, previousPair] = pairKeys;
+  return {
+    signing,
+    ...(byPair && previousPair && { signingUntilPublished: { key: previousPair, until: publishedFrom(pairs?.current.createdAt) } }),
+    keys: [...pairKeys, ...secretKeys],
+    ...(secretKeys[0] && { withoutKid: secretKeys[0] }),
+  };
 }
 
 /**
@@ -138,9 +158,10 @@ async function keyRing(read: SecretRead = {}): Promise<KeyRing> {
   return lastRing.ring;
 }
 
-/** The current key of ACCESS_TOKEN_ALG's kind. */
+/** The current key of ACCESS_TOKEN_ALG's kind, or the one before it while it is being published. */
 export async function signingKey(): Promise<RingKey> {
-  return (await keyRing()).signing;
+  const { signing, signingUntilPublished } = await keyRing();
+  return signingUntilPublished && Date.now() < signingUntilPublished.until ? signingUntilPublished.key : signing;
 }
 
 const publishedKeysOf = new WeakMap<JwtPrivateKeys, PublicJwk[]>();

@@ -1,7 +1,7 @@
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import { ConfigError, onResetConfig } from "./environment.ts";
 import { jsonObjectIn, KEEP_ON_OUTAGE, maxAgeMs, maxAgeMsOf, secretSource, stringField, unreadable, type SecretRead } from "./secret-setting.ts";
-import { expiring, readCurrentSecret, readPreviousSecret, SecretsManagerUnavailableError } from "./secrets-manager.ts";
+import { expiring, readCurrentSecretVersion, readPreviousSecret, SecretsManagerUnavailableError } from "./secrets-manager.ts";
 
 // JWT_PRIVATE_KEY: the key pairs access tokens are signed with when ACCESS_TOKEN_ALG is RS256 or
 // ES256, as JWT_SECRET's key ring is for HS256: the current version signs, the previous one
@@ -13,6 +13,8 @@ export type KeyPairAlgorithm = "RS256" | "ES256";
 export interface JwtPrivateKey {
   alg: KeyPairAlgorithm;
   privateKey: KeyObject;
+  /** When its Secrets Manager version was made; unknown for a key in the environment. */
+  createdAt?: Date;
 }
 
 export interface JwtPrivateKeys {
@@ -74,14 +76,15 @@ async function loadJwtPrivateKeys(): Promise<JwtPrivateKeys> {
   const source = secretSource("JWT_PRIVATE_KEY");
   if ("value" in source) return { current: privateKeyIn(source.value, "JWT_PRIVATE_KEY") };
   const [current, previous] = await Promise.all([
-    readCurrentSecret(source.arn).catch(unreadable("JWT_PRIVATE_KEY", source.arn)),
+    readCurrentSecretVersion(source.arn).catch(unreadable("JWT_PRIVATE_KEY", source.arn)),
     readPreviousSecret(source.arn).catch((error: unknown) => {
       if (error instanceof SecretsManagerUnavailableError) throw error;
       return undefined;
     }),
   ]);
   const previousKey = previousKeyIn(previous, source.described);
-  return { current: privateKeyIn(current, source.described), ...(previousKey !== undefined && { previous: previousKey }) };
+  const currentKey = { ...privateKeyIn(current.value, source.described), ...(current.createdAt && { createdAt: current.createdAt }) };
+  return { current: currentKey, ...(previousKey !== undefined && { previous: previousKey }) };
 }
 
 const jwtPrivateKeys = expiring(loadJwtPrivateKeys, maxAgeMs, { keepOnFailure: KEEP_ON_OUTAGE });

@@ -68,20 +68,31 @@ function unavailable(arn: string, error: unknown): SecretsManagerUnavailableErro
   return undefined;
 }
 
-async function readSecretVersion(arn: string, versionStage: VersionStage): Promise<string> {
+/** A version's string, and when it was made (Secrets Manager's CreatedDate, when it gives one). */
+export interface SecretVersion {
+  value: string;
+  createdAt?: Date;
+}
+
+async function readSecretVersion(arn: string, versionStage: VersionStage): Promise<SecretVersion> {
   const { client, GetSecretValueCommand } = await secretsManager();
-  let SecretString: string | undefined;
+  let answer: { SecretString?: string; CreatedDate?: Date };
   try {
-    ({ SecretString } = await client.send(new GetSecretValueCommand({ SecretId: arn, VersionStage: versionStage })));
+    answer = await client.send(new GetSecretValueCommand({ SecretId: arn, VersionStage: versionStage }));
   } catch (error) {
     throw unavailable(arn, error) ?? error;
   }
-  if (SecretString === undefined) throw new Error(`no string value (SecretString) at ${versionStage}`);
-  return SecretString;
+  if (answer.SecretString === undefined) throw new Error(`no string value (SecretString) at ${versionStage}`);
+  return { value: answer.SecretString, ...(answer.CreatedDate && { createdAt: answer.CreatedDate }) };
 }
 
 /** The string the secret `arn` holds now. The SDK's errors pass through: they name no value. */
-export function readCurrentSecret(arn: string): Promise<string> {
+export async function readCurrentSecret(arn: string): Promise<string> {
+  return (await readSecretVersion(arn, "AWSCURRENT")).value;
+}
+
+/** The version the secret `arn` holds now, with its date. */
+export function readCurrentSecretVersion(arn: string): Promise<SecretVersion> {
   return readSecretVersion(arn, "AWSCURRENT");
 }
 
@@ -92,7 +103,7 @@ export function readCurrentSecret(arn: string): Promise<string> {
  */
 export async function readPreviousSecret(arn: string): Promise<string | undefined> {
   try {
-    return await readSecretVersion(arn, "AWSPREVIOUS");
+    return (await readSecretVersion(arn, "AWSPREVIOUS")).value;
   } catch (error) {
     if ((error as Error).name === "ResourceNotFoundException") return undefined;
     throw error;
