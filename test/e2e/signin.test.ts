@@ -1,3 +1,4 @@
+import { createPublicKey } from "node:crypto";
 import jwt from "jsonwebtoken";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { query } from "../support/db-query.ts";
@@ -31,19 +32,20 @@ describe("signin", () => {
     expect(response.text).not.toContain("$2");
   });
 
-  it("signs an HS256 token with sub, username, plain role names, iss, aud and a 15-minute life", async () => {
+  it("signs an RS256 token with sub, username, plain role names, the stage as iss, aud and a 15-minute life", async () => {
     const session = await signIn(account);
     const { header, payload } = jwt.decode(session.accessToken, { complete: true }) as jwt.Jwt & { payload: jwt.JwtPayload };
-    expect(header.alg).toBe("HS256");
+    expect(header.alg).toBe("RS256");
     expect(payload).toMatchObject({
       sub: String(session.id),
       username: account.username,
       roles: ["user"],
-      iss: "serverless-auth-api",
+      iss: inject("baseUrl"),
       aud: "serverless-auth-api",
     });
     expect(payload.exp! - payload.iat!).toBe(900);
-    expect(() => jwt.verify(session.accessToken, inject("jwtSecret"), { algorithms: ["HS256"] })).not.toThrow();
+    const publicKey = createPublicKey(inject("jwtPrivateKey"));
+    expect(() => jwt.verify(session.accessToken, publicKey, { algorithms: ["RS256"] })).not.toThrow();
   });
 
   it("finds the user whatever the case of the username, answering the stored name", async () => {
