@@ -640,7 +640,7 @@ describe("packaged prod stage", () => {
     }
   });
 
-  it("gives the database functions but the mail sender the shared role: osls's log statements, GetSecretValue on the stage's two secrets, waking the sender", () => {
+  it("gives the database functions but the mail sender the shared role: osls's log statements, GetSecretValue on the JWT keys and the database secret, waking the sender", () => {
     const shared = role(SHARED_ROLE);
     for (const id of SHARED_ROLE_FUNCTIONS) expect(lambdaFunction(id).Role, id).toEqual({ "Fn::GetAtt": [SHARED_ROLE, "Arn"] });
     expect(roleStatements(template)).toEqual([
@@ -648,7 +648,7 @@ describe("packaged prod stage", () => {
       {
         Effect: "Allow",
         Action: ["secretsmanager:GetSecretValue"],
-        Resource: [{ Ref: "JwtSecret" }, DEFAULT_DATABASE_SECRET, { "Fn::Join": ["", [DEFAULT_DATABASE_SECRET, "-??????"]] }],
+        Resource: [{ Ref: "JwtSigningKey" }, { Ref: "JwtSecret" }, DEFAULT_DATABASE_SECRET, { "Fn::Join": ["", [DEFAULT_DATABASE_SECRET, "-??????"]] }],
       },
       WAKE_MAIL_SENDER,
     ]);
@@ -659,11 +659,11 @@ describe("packaged prod stage", () => {
     ]);
   });
 
-  it("gives the authorizer a role of its own: writing its logs and reading the JWT key, not the database secret", () => {
+  it("gives the authorizer a role of its own: writing its logs and reading the JWT keys, not the database secret", () => {
     expect(lambdaFunction("AuthorizerLambdaFunction").Role).toEqual({ "Fn::GetAtt": ["AuthorizerRole", "Arn"] });
     expect(roleStatements(template, "AuthorizerRole")).toEqual([
       logStatement(["AuthorizerLambdaFunction"]),
-      { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [{ Ref: "JwtSecret" }] },
+      { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [{ Ref: "JwtSigningKey" }, { Ref: "JwtSecret" }] },
     ]);
   });
 
@@ -771,7 +771,7 @@ describe("packaged prod stage with the VPC, secret and network params of the com
   it("reads the database secret the stage names, by its full ARN, and no other", () => {
     expect(evaluated(roleStatements(paramsTemplate))).toEqual([
       ...OSLS_LOG_STATEMENTS,
-      { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [{ Ref: "JwtSecret" }, RDS_SECRET_ARN, `${RDS_SECRET_ARN}-??????`] },
+      { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [{ Ref: "JwtSigningKey" }, { Ref: "JwtSecret" }, RDS_SECRET_ARN, `${RDS_SECRET_ARN}-??????`] },
       WAKE_MAIL_SENDER,
     ]);
     expect((evaluated(roleStatements(paramsTemplate, MAIL_SENDER_ROLE)) as Statement[])[1]).toEqual({
