@@ -1,7 +1,7 @@
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import { ConfigError, onResetConfig } from "./environment.ts";
 import { jsonObjectIn, KEEP_ON_OUTAGE, maxAgeMs, maxAgeMsOf, secretSource, stringField, unreadable, type SecretRead } from "./secret-setting.ts";
-import { expiring, readCurrentSecretVersion, readPreviousSecret, SecretsManagerUnavailableError } from "./secrets-manager.ts";
+import { expiring, readCurrentSecretVersion, readPreviousSecret, SecretsManagerUnavailableError, type SecretVersion } from "./secrets-manager.ts";
 
 // JWT_PRIVATE_KEY: the key pairs access tokens are signed with when ACCESS_TOKEN_ALG is RS256 or
 // ES256, as JWT_SECRET's key ring is for HS256: the current version signs, the previous one
@@ -41,9 +41,10 @@ export function keyPairAlgorithmOf(key: KeyObject): KeyPairAlgorithm | undefined
 /**
  * The key in a secret's string or an environment value: the PEM itself, or a JSON object's
  * "privateKey" field. A value with `\n` written out, as one-line environment values often have
- * it, is read with line breaks. Messages never show any of the key.
+ * it, is read with line breaks. Messages never show any of the key. Also the rotation function's
+ * test of a new key (functions/ops/rotate-signing-key.ts): what it accepts, this API signs with.
  */
-function privateKeyIn(text: string, described: string): JwtPrivateKey {
+export function privateKeyIn(text: string, described: string): JwtPrivateKey {
   const object = jsonObjectIn(text, described, 'the PEM itself, or an object with a "privateKey" field');
   const pem = (object ? stringField(object, "privateKey", described) : text).replaceAll("\\n", "\n");
   let privateKey: KeyObject;
@@ -60,8 +61,8 @@ function privateKeyIn(text: string, described: string): JwtPrivateKey {
 /**
  * The previous key, if that version is one. A value stored by mistake that a rotation then
  * replaced is left out, rather than failing every token until the next rotation: only the
- * tokens it signed are refused. An empty secret's first value (before the rotation function
- * wrote a key) is such a value.
+ * tokens it signed are refused. A value put by hand before the first rotation, one that never was
+ * a key, is such a value.
  */
 function previousKeyIn(text: string | undefined, described: string): JwtPrivateKey | undefined {
   if (text === undefined) return undefined;
@@ -72,11 +73,28 @@ function previousKeyIn(text: string | undefined, described: string): JwtPrivateK
   }
 }
 
+/**
+ * The current version's string. The stack's secret has no version at all until its rotation
+ * function has written the first key, when the stack is deployed (resources/secrets.yml): said
+ * so, with where to look, rather than only as Secrets Manager's "can't find".
+ */
+function readCurrentKey(arn: string): Promise<SecretVersion> {
+  return readCurrentSecretVersion(arn).catch((error: unknown) => {
+    if ((error as Error).name !== "ResourceNotFoundException") return unreadable("JWT_PRIVATE_KEY", arn)(error);
+    throw new ConfigError(
+      `cannot read the secret named by JWT_PRIVATE_KEY (${arn}): ${(error as Error).message} ` +
+        "A signing key secret the stack made holds no key until its rotation function (rotateSigningKey) has run once: " +
+        "see its logs, and docs/operations.md#rotate-the-jwt-key",
+      { cause: error },
+    );
+  });
+}
+
 async function loadJwtPrivateKeys(): Promise<JwtPrivateKeys> {
   const source = secretSource("JWT_PRIVATE_KEY");
   if ("value" in source) return { current: privateKeyIn(source.value, "JWT_PRIVATE_KEY") };
   const [current, previous] = await Promise.all([
-    readCurrentSecretVersion(source.arn).catch(unreadable("JWT_PRIVATE_KEY", source.arn)),
+    readCurrentKey(source.arn),
     readPreviousSecret(source.arn).catch((error: unknown) => {
       if (error instanceof SecretsManagerUnavailableError) throw error;
       return undefined;

@@ -18,7 +18,7 @@ const ORIGIN = "https://app.example.com";
 // Values a packaging shell might hold; none may reach the template or the bundles.
 const SHELL_SECRETS = { JWT_SECRET: "shell-jwt-secret-that-must-not-ship-0123456789", DATABASE_URL: "mysql://app:shell-db-password@db:3306/x" };
 
-type Resource = { Type: string; Condition?: string; Properties: Record<string, any> };
+type Resource = { Type: string; Condition?: string; DependsOn?: string | string[]; Properties: Record<string, any> };
 type Template = { Resources: Record<string, Resource>; Conditions?: Record<string, unknown> };
 let packageDir: string;
 let template: Template;
@@ -149,9 +149,12 @@ function librariesIn(code: string): string[] {
 }
 const BOARD_FUNCTIONS = ["PublicBoardLambdaFunction", "UserBoardLambdaFunction", "ModeratorBoardLambdaFunction", "AdminBoardLambdaFunction"];
 const DOCS_FUNCTIONS = ["ApiDescriptionLambdaFunction", "DocsLambdaFunction", "AccountPagesLambdaFunction"];
-const OUTSIDE_FUNCTIONS = ["AuthorizerLambdaFunction", ...BOARD_FUNCTIONS, ...DOCS_FUNCTIONS];
+/** The signing key's rotation function: Secrets Manager invokes it, and it reaches nothing else. */
+const SIGNING_KEY_ROTATION = "RotateSigningKeyLambdaFunction";
+const SIGNING_KEY_ROTATION_ROLE = "SigningKeyRotationRole";
+const OUTSIDE_FUNCTIONS = ["AuthorizerLambdaFunction", ...BOARD_FUNCTIONS, ...DOCS_FUNCTIONS, SIGNING_KEY_ROTATION];
 /** The roles of our own, beside osls's shared one, that no function in a VPC takes. */
-const OWN_ROLES = ["AuthorizerRole", "BoardsRole", "DocsRole"];
+const OWN_ROLES = ["AuthorizerRole", "BoardsRole", "DocsRole", SIGNING_KEY_ROTATION_ROLE];
 const MAIL_SENDER_ROLE = "MailSenderRole";
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
@@ -204,6 +207,26 @@ const GATEWAY_SECURITY_HEADERS = [
 
 function resourcesOfType(type: string, from: Template = template): [string, Resource][] {
   return Object.entries(from.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+/** The Lambda permissions that let Secrets Manager invoke a function. */
+function secretsManagerPermissions(): [string, Resource][] {
+  return resourcesOfType("AWS::Lambda::Permission").filter(([, { Properties }]) => Properties.Principal === "secretsmanager.amazonaws.com");
+}
+
+/** Every statement of the roles' inline policies and of the standalone policies, with its resource's id. */
+function grantsOf(from: Template): (readonly [string, Statement])[] {
+  return [
+    ...resourcesOfType("AWS::IAM::Role", from).flatMap(([id, role]) =>
+      (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((policy) => policy.PolicyDocument.Statement.map((statement) => [id, statement] as const)),
+    ),
+    ...resourcesOfType("AWS::IAM::Policy", from).flatMap(([id, policy]) => (policy.Properties.PolicyDocument.Statement as Statement[]).map((statement) => [id, statement] as const)),
+  ];
+}
+
+/** Whether a statement allows `action` on a resource that is `resource` itself. */
+function grants(statement: Statement, action: string, resource: unknown): boolean {
+  return [statement.Action].flat().includes(action) && [statement.Resource].flat().some((each) => JSON.stringify(each) === JSON.stringify(resource));
 }
 
 /**
@@ -597,6 +620,59 @@ describe("packaged prod stage", () => {
     expect(routedFunctions).not.toContain("MigrateLambdaFunction");
     expect(routedFunctions).not.toContain("CreateAdminLambdaFunction");
     expect(routedFunctions).not.toContain("PruneSessionsLambdaFunction");
+    expect(routedFunctions).not.toContain(SIGNING_KEY_ROTATION);
+  });
+
+  it("leaves the signing key secret without a value: CloudFormation makes no key pair, and a value here would be put over the key", () => {
+    const secret = template.Resources.JwtSigningKey!;
+    expect(secret.Type).toBe("AWS::SecretsManager::Secret");
+    expect(Object.keys(secret.Properties).sort()).toEqual(["Description", "Name"]);
+  });
+
+  it("rotates the signing key with its rotation function at once, then every 30 days", () => {
+    const [, schedule] = theOne("AWS::SecretsManager::RotationSchedule");
+    expect(schedule.Properties).toEqual({
+      SecretId: { Ref: "JwtSigningKey" },
+      RotationLambdaARN: { "Fn::GetAtt": [SIGNING_KEY_ROTATION, "Arn"] },
+      RotateImmediatelyOnUpdate: true,
+      RotationRules: { ScheduleExpression: "rate(30 days)" },
+    });
+    // Secrets Manager calls the function as soon as the schedule exists: it must be allowed to by then.
+    const [permission] = secretsManagerPermissions();
+    expect([schedule.DependsOn].flat()).toContain(permission![0]);
+  });
+
+  it("lets Secrets Manager invoke the rotation function on this account's behalf, and nothing else invoke it", () => {
+    expect(secretsManagerPermissions().map(([, permission]) => permission.Properties)).toEqual([
+      {
+        FunctionName: { "Fn::GetAtt": [SIGNING_KEY_ROTATION, "Arn"] },
+        Action: "lambda:InvokeFunction",
+        Principal: "secretsmanager.amazonaws.com",
+        SourceAccount: { Ref: "AWS::AccountId" },
+      },
+    ]);
+    // No route, no schedule of its own: no other permission names it.
+    const others = resourcesOfType("AWS::Lambda::Permission").filter(([, { Properties }]) => Properties.Principal !== "secretsmanager.amazonaws.com");
+    expect(JSON.stringify(others)).not.toContain(SIGNING_KEY_ROTATION);
+  });
+
+  it("gives the rotation function a role of its own: its logs, and the rotation's four calls on the signing key secret alone", () => {
+    expect(lambdaFunction(SIGNING_KEY_ROTATION).Role).toEqual({ "Fn::GetAtt": [SIGNING_KEY_ROTATION_ROLE, "Arn"] });
+    expect(roleStatements(template, SIGNING_KEY_ROTATION_ROLE)).toEqual([
+      logStatement([SIGNING_KEY_ROTATION]),
+      {
+        Effect: "Allow",
+        Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"],
+        Resource: [{ Ref: "JwtSigningKey" }],
+      },
+    ]);
+  });
+
+  it("ships no ORM or database driver in the rotation function's bundle, and imports the runtime's Secrets Manager client", async () => {
+    const { names, code } = await bundle("rotateSigningKey.zip");
+    expect(librariesIn(code)).toEqual([]);
+    expect(names.filter((name) => name.endsWith(".wasm"))).toEqual([]);
+    expect(code).toMatch(/import\("@aws-sdk\/client-secrets-manager"\)/);
   });
 
   it("runs pruneSessions on a schedule", () => {
@@ -640,7 +716,7 @@ describe("packaged prod stage", () => {
     }
   });
 
-  it("gives the database functions but the mail sender the shared role: osls's log statements, GetSecretValue on the stage's two secrets, waking the sender", () => {
+  it("gives the database functions but the mail sender the shared role: osls's log statements, GetSecretValue on the JWT keys and the database secret, waking the sender", () => {
     const shared = role(SHARED_ROLE);
     for (const id of SHARED_ROLE_FUNCTIONS) expect(lambdaFunction(id).Role, id).toEqual({ "Fn::GetAtt": [SHARED_ROLE, "Arn"] });
     expect(roleStatements(template)).toEqual([
@@ -648,7 +724,7 @@ describe("packaged prod stage", () => {
       {
         Effect: "Allow",
         Action: ["secretsmanager:GetSecretValue"],
-        Resource: [{ Ref: "JwtSecret" }, DEFAULT_DATABASE_SECRET, { "Fn::Join": ["", [DEFAULT_DATABASE_SECRET, "-??????"]] }],
+        Resource: [{ Ref: "JwtSigningKey" }, { Ref: "JwtSecret" }, DEFAULT_DATABASE_SECRET, { "Fn::Join": ["", [DEFAULT_DATABASE_SECRET, "-??????"]] }],
       },
       WAKE_MAIL_SENDER,
     ]);
@@ -659,11 +735,11 @@ describe("packaged prod stage", () => {
     ]);
   });
 
-  it("gives the authorizer a role of its own: writing its logs and reading the JWT key, not the database secret", () => {
+  it("gives the authorizer a role of its own: writing its logs and reading the JWT keys, not the database secret", () => {
     expect(lambdaFunction("AuthorizerLambdaFunction").Role).toEqual({ "Fn::GetAtt": ["AuthorizerRole", "Arn"] });
     expect(roleStatements(template, "AuthorizerRole")).toEqual([
       logStatement(["AuthorizerLambdaFunction"]),
-      { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [{ Ref: "JwtSecret" }] },
+      { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [{ Ref: "JwtSigningKey" }, { Ref: "JwtSecret" }] },
     ]);
   });
 
@@ -711,6 +787,7 @@ describe("packaged prod stage", () => {
       "AWS::IAM::Role DocsRole",
       "AWS::IAM::Role IamRoleLambdaExecution",
       "AWS::IAM::Role MailSenderRole",
+      "AWS::IAM::Role SigningKeyRotationRole",
     ]);
     expect(createdOfType("AWS::IAM::Policy")).toEqual([]);
   });
@@ -771,7 +848,7 @@ describe("packaged prod stage with the VPC, secret and network params of the com
   it("reads the database secret the stage names, by its full ARN, and no other", () => {
     expect(evaluated(roleStatements(paramsTemplate))).toEqual([
       ...OSLS_LOG_STATEMENTS,
-      { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [{ Ref: "JwtSecret" }, RDS_SECRET_ARN, `${RDS_SECRET_ARN}-??????`] },
+      { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [{ Ref: "JwtSigningKey" }, { Ref: "JwtSecret" }, RDS_SECRET_ARN, `${RDS_SECRET_ARN}-??????`] },
       WAKE_MAIL_SENDER,
     ]);
     expect((evaluated(roleStatements(paramsTemplate, MAIL_SENDER_ROLE)) as Statement[])[1]).toEqual({
@@ -852,13 +929,35 @@ describe("both packagings", () => {
   it.each([
     ["without params", () => template],
     ["with every param", () => paramsTemplate],
+  ])("lets the rotation function's role alone change a secret or its versions, %s", (_, of) => {
+    // Reading is the other roles' business; any other Secrets Manager action writes or reveals more.
+    const reading = new Set(["secretsmanager:GetSecretValue"]);
+    const changing = grantsOf(of()).filter(([, statement]) =>
+      [statement.Action].flat().some((action) => action.toLowerCase().startsWith("secretsmanager:") && !reading.has(action)),
+    );
+    expect(changing.map(([id]) => id)).toEqual([SIGNING_KEY_ROTATION_ROLE]);
+    expect(changing.some(([, statement]) => grants(statement, "secretsmanager:PutSecretValue", { Ref: "JwtSigningKey" }))).toBe(true);
+  });
+
+  it.each([
+    ["without params", () => template],
+    ["with every param", () => paramsTemplate],
+  ])("lets every role that reads the HMAC secret for token checks read the signing key too, %s", (_, of) => {
+    const readers = (secret: string) =>
+      grantsOf(of())
+        .filter(([, statement]) => grants(statement, "secretsmanager:GetSecretValue", { Ref: secret }))
+        .map(([id]) => id)
+        .sort();
+    // The authorizer and the shared role check tokens; the rotation function's role reads its own secret.
+    expect(readers("JwtSecret")).toEqual(["AuthorizerRole", SHARED_ROLE]);
+    expect(readers("JwtSigningKey")).toEqual(["AuthorizerRole", SHARED_ROLE, SIGNING_KEY_ROTATION_ROLE]);
+  });
+
+  it.each([
+    ["without params", () => template],
+    ["with every param", () => paramsTemplate],
   ])("grants ses: actions in the mail sender's role only, %s", (_, of) => {
-    const granting = [
-      ...resourcesOfType("AWS::IAM::Role", of()).flatMap(([id, role]) =>
-        (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((policy) => policy.PolicyDocument.Statement.map((statement) => [id, statement] as const)),
-      ),
-      ...resourcesOfType("AWS::IAM::Policy", of()).flatMap(([id, policy]) => (policy.Properties.PolicyDocument.Statement as Statement[]).map((statement) => [id, statement] as const)),
-    ].filter(([, statement]) => [statement.Action].flat().some((action) => action.toLowerCase().startsWith("ses:")));
+    const granting = grantsOf(of()).filter(([, statement]) => [statement.Action].flat().some((action) => action.toLowerCase().startsWith("ses:")));
     expect(granting).toEqual([[MAIL_SENDER_ROLE, { Effect: "Allow", Action: ["ses:SendEmail"], Resource: MAIL_IDENTITY_ARN }]]);
     // No managed policy brings SES in either: the only one any role has is Lambda's VPC access.
     for (const [id] of resourcesOfType("AWS::IAM::Role", of())) {
