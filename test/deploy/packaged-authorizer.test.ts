@@ -1,17 +1,21 @@
 import { execFile } from "node:child_process";
+import { createPublicKey } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { APIGatewayAuthorizerResult } from "aws-lambda";
 import jwt from "jsonwebtoken";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jwkThumbprint } from "../../lib/auth/key-ring.ts";
+import { newSigningKeyPem } from "../../lib/auth/new-signing-key.ts";
 import { extractZip, packageProdStage } from "../support/packaged.ts";
 
 // The authorizer as Lambda runs it: the packaged zip's bundle, in plain Node, called with API
 // Gateway's TOKEN event. API Gateway caches its answer per token (the template's TTL) and reuses
 // it on every route, which works only because the policy allows the whole stage.
 
-const SECRET = "a-key-for-the-packaged-authorizer-test-0123456789";
+// The stage's default: an RS256 key pair, which the authorizer checks tokens with.
+const PRIVATE_KEY = newSigningKeyPem("RS256");
 const API = "arn:aws:execute-api:us-east-1:123456789012:abcdef1234";
 
 let scratch: string;
@@ -31,14 +35,17 @@ function authorize(authorizationToken: string, methodArn: string): Promise<Answe
     execFile(
       process.execPath,
       ["--input-type=module", "-e", script, authorizationToken, methodArn],
-      { cwd: bundleDir, env: { PATH: process.env.PATH, JWT_SECRET: SECRET } },
+      { cwd: bundleDir, env: { PATH: process.env.PATH, JWT_PRIVATE_KEY: PRIVATE_KEY } },
       (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(JSON.parse(stdout.trim().split("\n").pop()!) as Answer)),
     ),
   );
 }
 
-function token(secret = SECRET): string {
-  return jwt.sign({ username: "mona", roles: ["user", "moderator"] }, secret, {
+/** A token signed by `privateKey`, its header naming the key as our signer does. */
+function token(privateKey = PRIVATE_KEY): string {
+  return jwt.sign({ username: "mona", roles: ["user", "moderator"] }, privateKey, {
+    algorithm: "RS256",
+    keyid: jwkThumbprint(createPublicKey(privateKey).export({ format: "jwk" })),
     subject: "42",
     issuer: "serverless-auth-api",
     audience: "serverless-auth-api",
@@ -69,7 +76,7 @@ describe("the packaged authorizer", () => {
   });
 
   it("answers exactly Unauthorized (API Gateway's 401) for a token signed with another key", async () => {
-    const answer = await authorize(`Bearer ${token("another-key-of-at-least-32-characters-0123")}`, `${API}/prod/GET/api/test/user`);
+    const answer = await authorize(`Bearer ${token(newSigningKeyPem("RS256"))}`, `${API}/prod/GET/api/test/user`);
     expect(answer).toEqual({ error: "Unauthorized" });
   });
 });
