@@ -1,4 +1,15 @@
-import { createHmac, createPrivateKey, createPublicKey, createSecretKey, generateKeyPairSync, sign, verify, type JsonWebKey, type KeyObject } from "node:crypto";
+import {
+  constants,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  createSecretKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type JsonWebKey,
+  type KeyObject,
+} from "node:crypto";
 import { calculateJwkThumbprint, createLocalJWKSet, importSPKI, jwtVerify, SignJWT, type JWK } from "jose";
 import jwt from "jsonwebtoken";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -120,6 +131,21 @@ async function outcome(token: string): Promise<unknown> {
 function payloadWith(token: string, key: AlgorithmKey): Record<string, unknown> | undefined {
   const jws = parsedJws(token);
   return jws && verifiedPayload(jws, key);
+}
+
+/**
+ * Signatures the pair's private key makes over the same text, but not as its algorithm says: a
+ * check that let the signature pick the hash or the padding would take them.
+ */
+function otherWaysOf({ alg, privateKey }: KeyPair): [string, Signer][] {
+  const signed = (hash: string, options: object) => (input: string) => sign(hash, Buffer.from(input), { key: privateKey, ...options }).toString("base64url");
+  const form = alg === "RS256" ? {} : { dsaEncoding: "ieee-p1363" };
+  return [
+    ["with SHA-384", signed("sha384", form)],
+    ["with SHA-512", signed("sha512", form)],
+    ["with SHA-1", signed("sha1", form)],
+    ...(alg === "RS256" ? [["with PSS padding (PS256)", signed("sha256", { padding: constants.RSA_PKCS1_PSS_PADDING })] as [string, Signer]] : []),
+  ];
 }
 
 /** Puts the pair in the key ring (JWT_PRIVATE_KEY) in place of the unit setup's. */
@@ -321,6 +347,10 @@ describe.each(PAIRS.map((pair) => [pair.alg, pair] as const))("%s signatures", (
   ])("are refused with %s", async (_change, edit) => {
     const token = wellFormed(pair);
     await expectRefused(withSignature(token, edit(signatureBytes(token)).toString("base64url")));
+  });
+
+  it.each(otherWaysOf(pair))("are refused when our key pair made them %s", async (_way, signer) => {
+    await expectRefused(forge({ alg: pair.alg, typ: "JWT", kid: pair.kid }, signer));
   });
 
   it("are refused with their text's last character cut off", async () => {
