@@ -1,7 +1,12 @@
+import { generateKeyPairSync } from "node:crypto";
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { newSigningKeyPem } from "../../lib/auth/new-signing-key.ts";
+import { verifyAccessToken } from "../../lib/auth/token-verification.ts";
+import { signAccessToken, type AccessTokenClaims } from "../../lib/auth/tokens.ts";
 import { ConfigError, resetConfig } from "../../lib/config/environment.ts";
 import { getJwtKeys } from "../../lib/config/jwt-keys.ts";
+import { getJwtPrivateKeys } from "../../lib/config/jwt-private-keys.ts";
 import { getSettings } from "../../lib/config/settings.ts";
 import { getDatabaseUrl } from "../../lib/db/database-secret.ts";
 import { SecretsManagerUnavailableError } from "../../lib/config/secrets-manager.ts";
@@ -12,12 +17,13 @@ import { failNextRead, getSecretValueCalls, putSecretValue, resetSecretsManager 
 const JWT_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:auth-api/prod/jwt-secret-AbCdEf";
 const DB_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:auth-api/prod/database-url";
 const KEY = "k".repeat(64);
+const MONA: AccessTokenClaims = { userId: 42, username: "mona", roles: ["user"], emailVerified: false };
 const saved = { ...process.env };
 
-/** Whether `text` shows any part of `secret`: five or more of its characters in a row. */
-function showsPartOf(text: string, secret: string): boolean {
-  for (let start = 0; start + 5 <= secret.length; start++) {
-    if (text.includes(secret.slice(start, start + 5))) return true;
+/** Whether `text` shows any part of `secret`: `run` or more of its characters in a row. */
+function showsPartOf(text: string, secret: string, run = 5): boolean {
+  for (let start = 0; start + run <= secret.length; start++) {
+    if (text.includes(secret.slice(start, start + run))) return true;
   }
   return false;
 }
@@ -233,6 +239,102 @@ describe("JWT_SECRET", () => {
     const { error, printed } = await failureOf(getJwtKeys());
     expect(error).toEqual(new ConfigError(`the secret named by JWT_SECRET (${JWT_ARN}) starts with "{" but is not valid JSON`));
     expect(showsPartOf(printed, "Pz7qK9wXhunter2hunter2hunter2hunter2")).toBe(false);
+  });
+});
+
+describe("JWT_PRIVATE_KEY", () => {
+  const PAIR_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:auth-api/prod/jwt-private-key-AbCdEf";
+  const KEY_FORMS = `an RSA key of 2048 to 4096 bits or an EC P-256 key, as PEM (PKCS#8 "BEGIN PRIVATE KEY", or PKCS#1 or SEC 1), not encrypted`;
+  const pkcs8 = { type: "pkcs8", format: "pem" } as const;
+
+  /** A PEM's base64 body: what a message must not show any of, the armor lines being public text. */
+  const bodyOf = (pem: string) => pem.replace(/-----[A-Z ]+-----/g, "").replace(/\s/g, "");
+
+  it.each([["RS256"], ["ES256"], ["unset (RS256)"]])("must be set when ACCESS_TOKEN_ALG is %s", async (alg) => {
+    if (alg.startsWith("unset")) delete process.env.ACCESS_TOKEN_ALG;
+    else process.env.ACCESS_TOKEN_ALG = alg;
+    delete process.env.JWT_PRIVATE_KEY;
+    const { error } = await failureOf(signAccessToken(MONA));
+    expect(error).toEqual(new ConfigError("JWT_PRIVATE_KEY environment variable is not set"));
+  });
+
+  it("locally is the PEM itself, and may have its line breaks written out as \\n, as one-line environment values do", async () => {
+    // Prepare
+    const pem = process.env.JWT_PRIVATE_KEY!;
+    process.env.JWT_PRIVATE_KEY = pem.replaceAll("\n", "\\n");
+    expect(process.env.JWT_PRIVATE_KEY).not.toContain("\n");
+    // Act
+    const { current, previous } = await getJwtPrivateKeys();
+    // Assess: the same key, and tokens signed and checked with it.
+    expect(current.alg).toBe("RS256");
+    expect(current.privateKey.export(pkcs8)).toBe(pem);
+    expect(previous).toBeUndefined();
+    expect(await verifyAccessToken((await signAccessToken(MONA)).accessToken)).toEqual(MONA);
+  });
+
+  it.each([
+    ["an RSA key in PKCS#1", "RS256", () => generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" })],
+    ["an EC P-256 key in SEC 1", "ES256", () => generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "sec1", format: "pem" })],
+    ["an EC P-256 key in PKCS#8", "ES256", () => newSigningKeyPem("ES256")],
+    ["a JSON object with the PEM in its privateKey field", "RS256", () => JSON.stringify({ privateKey: newSigningKeyPem("RS256") })],
+  ])("takes %s, to sign %s with", async (_form, alg, value) => {
+    process.env.JWT_PRIVATE_KEY = value() as string;
+    expect((await getJwtPrivateKeys()).current.alg).toBe(alg);
+  });
+
+  it.each([
+    ["an RSA key of 1024 bits", "is a key of another kind", () => generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export(pkcs8)],
+    ["an RSA-PSS key", "is a key of another kind", () => generateKeyPairSync("rsa-pss", { modulusLength: 2048 }).privateKey.export(pkcs8)],
+    ["an EC key on P-384", "is a key of another kind", () => generateKeyPairSync("ec", { namedCurve: "P-384" }).privateKey.export(pkcs8)],
+    ["an Ed25519 key", "is a key of another kind", () => generateKeyPairSync("ed25519").privateKey.export(pkcs8)],
+    [
+      "an encrypted key",
+      "is not a private key",
+      () => generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ ...pkcs8, cipher: "aes-256-cbc", passphrase: "Pz7qK9wX" }),
+    ],
+    ["a public key", "is not a private key", () => generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "pem" })],
+    ["garbage", "is not a private key", () => "Pz7qK9wXhunter2hunter2hunter2"],
+    ["a PEM armor around garbage", "is not a private key", () => "-----BEGIN PRIVATE KEY-----\nPz7qK9wXhunter2hunter2hunter2\n-----END PRIVATE KEY-----\n"],
+  ])("refuses %s, showing none of it", async (_kind, what, value) => {
+    // Prepare
+    const key = value() as string;
+    process.env.JWT_PRIVATE_KEY = key;
+    // Act
+    const { error, printed } = await failureOf(getJwtPrivateKeys());
+    // Assess: 16 characters in a row would be a piece of the key; shorter runs of base64 come by chance.
+    expect(error).toEqual(new ConfigError(`JWT_PRIVATE_KEY ${what}: store ${KEY_FORMS}`));
+    expect(showsPartOf(printed, bodyOf(key), 16)).toBe(false);
+  });
+
+  it("refuses a current version of another kind in Secrets Manager, naming the secret and showing none of the key", async () => {
+    process.env.JWT_PRIVATE_KEY = PAIR_ARN;
+    const key = generateKeyPairSync("ec", { namedCurve: "P-384" }).privateKey.export(pkcs8) as string;
+    putSecretValue(PAIR_ARN, key);
+    const { error, printed } = await failureOf(getJwtPrivateKeys());
+    expect(error).toEqual(new ConfigError(`the secret named by JWT_PRIVATE_KEY (${PAIR_ARN}) is a key of another kind: store ${KEY_FORMS}`));
+    expect(showsPartOf(printed, bodyOf(key), 16)).toBe(false);
+  });
+});
+
+describe("ACCESS_TOKEN_ALG", () => {
+
+  it("refuses an algorithm it does not sign with, listing the ones it does", () => {
+    process.env.ACCESS_TOKEN_ALG = "HS512";
+    expect(() => getSettings()).toThrow(new ConfigError("ACCESS_TOKEN_ALG must be one of RS256, ES256, HS256"));
+  });
+
+  it("HS256 fails without JWT_SECRET, naming it", async () => {
+    process.env.ACCESS_TOKEN_ALG = "HS256";
+    delete process.env.JWT_SECRET;
+    const { error } = await failureOf(signAccessToken(MONA));
+    expect(error).toEqual(new ConfigError("JWT_SECRET environment variable is not set"));
+  });
+
+  it("RS256 signs and checks tokens without JWT_SECRET", async () => {
+    process.env.ACCESS_TOKEN_ALG = "RS256";
+    delete process.env.JWT_SECRET;
+    const { accessToken } = await signAccessToken(MONA);
+    expect(await verifyAccessToken(accessToken)).toEqual(MONA);
   });
 });
 
