@@ -14,7 +14,7 @@ import { calculateJwkThumbprint, createLocalJWKSet, importSPKI, jwtVerify, SignJ
 import jwt from "jsonwebtoken";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parsedJws, signedJws, verifiedPayload, type AlgorithmKey } from "../../lib/auth/jws.ts";
-import { jwkThumbprint, keyIdOf, publicJwks } from "../../lib/auth/key-ring.ts";
+import { jwkThumbprint, keyIdOf, publishedKeys } from "../../lib/auth/key-ring.ts";
 import { newSigningKeyPem } from "../../lib/auth/new-signing-key.ts";
 import { verifyAccessToken } from "../../lib/auth/token-verification.ts";
 import { signAccessToken, type AccessTokenClaims } from "../../lib/auth/tokens.ts";
@@ -187,7 +187,7 @@ describe.each(PAIRS.map((pair) => [pair.alg, pair] as const))("%s against jose a
   it("signs access tokens jose accepts through the JWKS the key ring publishes", async () => {
     // Prepare
     const { accessToken } = await signAccessToken(MONA);
-    const jwks = createLocalJWKSet({ keys: await publicJwks() });
+    const jwks = createLocalJWKSet({ keys: await publishedKeys() });
     // Act
     const { protectedHeader, payload } = await jwtVerify(accessToken, jwks, { issuer: ISSUER, audience: ISSUER, algorithms: [pair.alg] });
     // Assess

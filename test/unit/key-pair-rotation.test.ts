@@ -28,7 +28,7 @@ const saved = { ...process.env };
 interface Container {
   sign(): Promise<string>;
   verify(token: string): Promise<AccessTokenClaims>;
-  publicJwks(): Promise<PublicJwk[]>;
+  publishedKeys(): Promise<PublicJwk[]>;
 }
 
 /** A cold container: modules loaded anew, nothing read yet. */
@@ -36,8 +36,8 @@ async function newContainer(): Promise<Container> {
   vi.resetModules();
   const { signAccessToken } = await import("../../lib/auth/tokens.ts");
   const { verifyAccessToken } = await import("../../lib/auth/token-verification.ts");
-  const { publicJwks } = await import("../../lib/auth/key-ring.ts");
-  return { sign: async () => (await signAccessToken(MONA)).accessToken, verify: verifyAccessToken, publicJwks };
+  const { publishedKeys } = await import("../../lib/auth/key-ring.ts");
+  return { sign: async () => (await signAccessToken(MONA)).accessToken, verify: verifyAccessToken, publishedKeys };
 }
 
 /** A container that has signed and checked a token, so has read its key ring: `pem` alone, for now. */
@@ -141,7 +141,7 @@ describe("a rotation of the key pair", () => {
     const after = await newContainer();
     const signedAfter = await after.sign();
     // Act
-    const keys = await after.publicJwks();
+    const keys = await after.publishedKeys();
     const jwks = createLocalJWKSet({ keys });
     // Assess: current first.
     expect(keys.map((key) => key.kid)).toEqual([await thumbprint(RSA_2), await thumbprint(RSA_1)]);
@@ -170,7 +170,7 @@ describe("a rotation of the key pair", () => {
     putSecretValue(PAIR_ARN, RSA_1);
     const container = await newContainer();
     expect(await container.verify(await container.sign())).toEqual(MONA);
-    expect((await container.publicJwks()).map((key) => key.kid)).toEqual([await thumbprint(RSA_1)]);
+    expect((await container.publishedKeys()).map((key) => key.kid)).toEqual([await thumbprint(RSA_1)]);
   });
 
   it("leaves out a previous version that is binary, instead of failing every token", async () => {
@@ -196,7 +196,7 @@ describe("a rotation of the key pair", () => {
     expect(await after.verify(signedWithRsa)).toEqual(MONA);
     expect(await after.verify(signedWithEc)).toEqual(MONA);
     expect(await warm.verify(signedWithEc)).toEqual(MONA);
-    expect((await after.publicJwks()).map(({ kty, alg }) => ({ kty, alg }))).toEqual([
+    expect((await after.publishedKeys()).map(({ kty, alg }) => ({ kty, alg }))).toEqual([
       { kty: "EC", alg: "ES256" },
       { kty: "RSA", alg: "RS256" },
     ]);
