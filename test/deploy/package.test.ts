@@ -149,12 +149,14 @@ function librariesIn(code: string): string[] {
 }
 const BOARD_FUNCTIONS = ["PublicBoardLambdaFunction", "UserBoardLambdaFunction", "ModeratorBoardLambdaFunction", "AdminBoardLambdaFunction"];
 const DOCS_FUNCTIONS = ["ApiDescriptionLambdaFunction", "DocsLambdaFunction", "AccountPagesLambdaFunction"];
+/** The public keys' routes: they read the signing key pair, nothing else. */
+const KEYS_FUNCTIONS = ["JwksLambdaFunction", "OpenidConfigurationLambdaFunction"];
 /** The signing key's rotation function: Secrets Manager invokes it, and it reaches nothing else. */
 const SIGNING_KEY_ROTATION = "RotateSigningKeyLambdaFunction";
 const SIGNING_KEY_ROTATION_ROLE = "SigningKeyRotationRole";
-const OUTSIDE_FUNCTIONS = ["AuthorizerLambdaFunction", ...BOARD_FUNCTIONS, ...DOCS_FUNCTIONS, SIGNING_KEY_ROTATION];
+const OUTSIDE_FUNCTIONS = ["AuthorizerLambdaFunction", ...BOARD_FUNCTIONS, ...DOCS_FUNCTIONS, ...KEYS_FUNCTIONS, SIGNING_KEY_ROTATION];
 /** The roles of our own, beside osls's shared one, that no function in a VPC takes. */
-const OWN_ROLES = ["AuthorizerRole", "BoardsRole", "DocsRole", SIGNING_KEY_ROTATION_ROLE];
+const OWN_ROLES = ["AuthorizerRole", "BoardsRole", "DocsRole", "KeysRole", SIGNING_KEY_ROTATION_ROLE];
 const MAIL_SENDER_ROLE = "MailSenderRole";
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
@@ -769,6 +771,14 @@ describe("packaged prod stage", () => {
     expect(roleStatements(template, "DocsRole")).toEqual([logStatement(DOCS_FUNCTIONS)]);
   });
 
+  it("gives the public keys' routes a role that may write their logs and read the signing key pair, not the HMAC key", () => {
+    for (const id of KEYS_FUNCTIONS) expect(lambdaFunction(id).Role, id).toEqual({ "Fn::GetAtt": ["KeysRole", "Arn"] });
+    expect(roleStatements(template, "KeysRole")).toEqual([
+      logStatement(KEYS_FUNCTIONS),
+      { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [{ Ref: "JwtSigningKey" }] },
+    ]);
+  });
+
   it("lets only Lambda take the roles of its own, with nothing beside their inline policy", () => {
     for (const id of OWN_ROLES) {
       expect(Object.keys(role(id)).sort(), id).toEqual(["AssumeRolePolicyDocument", "Policies"]);
@@ -786,6 +796,7 @@ describe("packaged prod stage", () => {
       "AWS::IAM::Role BoardsRole",
       "AWS::IAM::Role DocsRole",
       "AWS::IAM::Role IamRoleLambdaExecution",
+      "AWS::IAM::Role KeysRole",
       "AWS::IAM::Role MailSenderRole",
       "AWS::IAM::Role SigningKeyRotationRole",
     ]);
@@ -948,9 +959,10 @@ describe("both packagings", () => {
         .filter(([, statement]) => grants(statement, "secretsmanager:GetSecretValue", { Ref: secret }))
         .map(([id]) => id)
         .sort();
-    // The authorizer and the shared role check tokens; the rotation function's role reads its own secret.
+    // The authorizer and the shared role check tokens; the public keys' routes publish the key
+    // pair's public half; the rotation function's role reads its own secret.
     expect(readers("JwtSecret")).toEqual(["AuthorizerRole", SHARED_ROLE]);
-    expect(readers("JwtSigningKey")).toEqual(["AuthorizerRole", SHARED_ROLE, SIGNING_KEY_ROTATION_ROLE]);
+    expect(readers("JwtSigningKey")).toEqual(["AuthorizerRole", SHARED_ROLE, "KeysRole", SIGNING_KEY_ROTATION_ROLE]);
   });
 
   it.each([
