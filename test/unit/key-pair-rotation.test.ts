@@ -3,11 +3,11 @@ import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { calculateJwkThumbprint, createLocalJWKSet, jwtVerify } from "jose";
 import jwt from "jsonwebtoken";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { keyIdOf, type PublicJwk } from "../../lib/auth/key-ring.ts";
+import { keyIdOf } from "../../lib/auth/key-ring.ts";
 import { newSigningKeyPem } from "../../lib/auth/new-signing-key.ts";
 import { FORMER_DEFAULT_ISSUER } from "../../lib/auth/token-verification.ts";
-import type { AccessTokenClaims } from "../../lib/auth/tokens.ts";
 import { getSecretValueCalls, putSecretValue, resetSecretsManager, secretsManagerMock } from "../support/secrets-manager.ts";
+import { MONA, newContainer, type Container } from "../support/token-container.ts";
 
 // Rotating the key pair (RS256, ES256) of a deployed stage, and switching a stage from HS256 to
 // a key pair: JWT_PRIVATE_KEY names a Secrets Manager secret whose versions hold PEMs, and
@@ -21,24 +21,10 @@ const [RSA_1, RSA_2, RSA_3] = [1, 2, 3].map(() => newSigningKeyPem("RS256")) as 
 const EC_1 = newSigningKeyPem("ES256");
 const [HMAC_1, HMAC_2] = ["1", "2"].map((digit) => `key-${digit}-`.padEnd(64, digit)) as [string, string];
 const ISSUER = "serverless-auth-api";
-const MONA: AccessTokenClaims = { userId: 42, username: "mona", roles: ["user"], emailVerified: false };
 const NOW_MS = 1_800_000_000_000;
 const saved = { ...process.env };
 
-interface Container {
-  sign(): Promise<string>;
-  verify(token: string): Promise<AccessTokenClaims>;
-  publishedKeys(): Promise<PublicJwk[]>;
-}
 
-/** A cold container: modules loaded anew, nothing read yet. */
-async function newContainer(): Promise<Container> {
-  vi.resetModules();
-  const { signAccessToken } = await import("../../lib/auth/tokens.ts");
-  const { verifyAccessToken } = await import("../../lib/auth/token-verification.ts");
-  const { publishedKeys } = await import("../../lib/auth/key-ring.ts");
-  return { sign: async () => (await signAccessToken(MONA)).accessToken, verify: verifyAccessToken, publishedKeys };
-}
 
 /** A container that has signed and checked a token, so has read its key ring: `pem` alone, for now. */
 async function warmContainerWith(pem: string): Promise<Container> {

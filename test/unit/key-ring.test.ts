@@ -1,9 +1,9 @@
 import jwt from "jsonwebtoken";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { keyIdOf, UNKNOWN_KEY_RELOAD_SECONDS } from "../../lib/auth/key-ring.ts";
-import type { AccessTokenClaims } from "../../lib/auth/tokens.ts";
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { getSecretValueCalls, putSecretValue, resetSecretsManager, secretsManagerMock } from "../support/secrets-manager.ts";
+import { MONA, newContainer, type Container } from "../support/token-container.ts";
 
 // Rotating the HMAC key (HS256) of a deployed stage: `put-secret-value` makes a new AWSCURRENT and moves
 // AWSPREVIOUS to the key it replaced. Each container is a fresh instance of the modules (as a
@@ -11,22 +11,10 @@ import { getSecretValueCalls, putSecretValue, resetSecretsManager, secretsManage
 
 const JWT_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:auth-api/prod/jwt-secret-AbCdEf";
 const [KEY_1, KEY_2, KEY_3] = ["1", "2", "3"].map((digit) => `key-${digit}-`.padEnd(64, digit)) as [string, string, string];
-const MONA: AccessTokenClaims = { userId: 42, username: "mona", roles: ["user"], emailVerified: false };
 const NOW_MS = 1_800_000_000_000;
 const saved = { ...process.env };
 
-interface Container {
-  sign(): Promise<string>;
-  verify(token: string): Promise<AccessTokenClaims>;
-}
 
-/** A cold container: modules loaded anew, nothing read yet. */
-async function newContainer(): Promise<Container> {
-  vi.resetModules();
-  const { signAccessToken } = await import("../../lib/auth/tokens.ts");
-  const { verifyAccessToken } = await import("../../lib/auth/token-verification.ts");
-  return { sign: async () => (await signAccessToken(MONA)).accessToken, verify: verifyAccessToken };
-}
 
 /** A container that has signed and checked a token, so has read its key ring: `key` alone, for now. */
 async function warmContainerWith(key: string): Promise<Container> {

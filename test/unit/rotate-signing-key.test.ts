@@ -4,7 +4,6 @@ import jwt from "jsonwebtoken";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { handler, type RotationStep } from "../../functions/ops/rotate-signing-key.ts";
 import { newSigningKeyPem } from "../../lib/auth/new-signing-key.ts";
-import type { AccessTokenClaims } from "../../lib/auth/tokens.ts";
 import { ConfigError, resetConfig } from "../../lib/config/environment.ts";
 import { getJwtPrivateKeys, type KeyPairAlgorithm } from "../../lib/config/jwt-private-keys.ts";
 import { capturedOutput } from "../support/captured-output.ts";
@@ -17,6 +16,7 @@ import {
   startRotation,
   versionStages,
 } from "../support/secrets-manager.ts";
+import { MONA, newContainer } from "../support/token-container.ts";
 
 // The signing key's rotation function (functions/ops/rotate-signing-key.ts) run as Secrets Manager
 // runs it: RotateSecret stages AWSPENDING on a new version, then calls the four steps in turn,
@@ -34,7 +34,6 @@ vi.mock(import("../../lib/auth/new-signing-key.ts"), async (importOriginal) => {
 
 const ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:auth-api/prod/jwt-signing-key-AbCdEf";
 const STEPS: RotationStep[] = ["createSecret", "setSecret", "testSecret", "finishSecret"];
-const MONA: AccessTokenClaims = { userId: 42, username: "mona", roles: ["user"], emailVerified: false };
 const saved = { ...process.env };
 /** The logger's lines of the test running. */
 let output: string[];
@@ -65,18 +64,7 @@ function putSecretValueCalls() {
   return secretsManagerMock.commandCalls(PutSecretValueCommand);
 }
 
-interface Container {
-  sign(): Promise<string>;
-  verify(token: string): Promise<AccessTokenClaims>;
-}
 
-/** A cold container: modules loaded anew, nothing read yet. */
-async function newContainer(): Promise<Container> {
-  vi.resetModules();
-  const { signAccessToken } = await import("../../lib/auth/tokens.ts");
-  const { verifyAccessToken } = await import("../../lib/auth/token-verification.ts");
-  return { sign: async () => (await signAccessToken(MONA)).accessToken, verify: verifyAccessToken };
-}
 
 function algOf(token: string): unknown {
   return jwt.decode(token, { complete: true })?.header.alg;
