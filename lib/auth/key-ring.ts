@@ -32,6 +32,12 @@ let lastUnknownKeyReloadAt = -Infinity;
  */
 export const JWKS_MAX_AGE_SECONDS = 300;
 
+/**
+ * CreatedDate is when a rotation wrote the new key, a few steps before it became AWSCURRENT and
+ * so could be read at all: the wait before it signs allows them this much.
+ */
+export const ROTATION_STEPS_SECONDS = 60;
+
 // Versioned, so that a later change of the rule gives other ids rather than colliding ones.
 const KEY_ID_LABEL = "serverless-auth-api access token key id v1\n";
 
@@ -116,7 +122,7 @@ function secretKey(secret: string): RingKey {
  */
 function publishedFrom(createdAt: Date | undefined): number {
   if (createdAt === undefined) return -Infinity;
-  return createdAt.getTime() + (getSettings().secretsMaxAgeSeconds + JWKS_MAX_AGE_SECONDS) * 1000;
+  return createdAt.getTime() + (getSettings().secretsMaxAgeSeconds + JWKS_MAX_AGE_SECONDS + ROTATION_STEPS_SECONDS) * 1000;
 }
 
 function ringOf(pairs: JwtPrivateKeys | undefined, secrets: JwtKeys | undefined): KeyRing {

@@ -7,8 +7,9 @@ import { secretsManagerMock } from "../support/secrets-manager.ts";
 
 // A new key pair is published before it signs: the JWKS serves it at once, while the previous
 // key goes on signing until every container serving the JWKS has read the new one
-// (SECRETS_MAX_AGE) and every JWKS fetched before that has expired (JWKS_MAX_AGE_SECONDS).
-// Secrets Manager's CreatedDate of the current version says when the rotation happened.
+// (SECRETS_MAX_AGE) and every JWKS fetched before that has expired (JWKS_MAX_AGE_SECONDS), with a
+// minute for the rotation's steps. Secrets Manager's CreatedDate of the current version says when
+// the rotation happened.
 
 const ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:auth-api/prod/jwt-signing-key-AbCdEf";
 const MONA: AccessTokenClaims = { userId: 42, username: "mona", roles: ["user"], emailVerified: false };
@@ -36,9 +37,10 @@ async function newContainer() {
   vi.resetModules();
   const { signAccessToken } = await import("../../lib/auth/tokens.ts");
   const { verifyAccessToken } = await import("../../lib/auth/token-verification.ts");
-  const { publishedKeys, JWKS_MAX_AGE_SECONDS } = await import("../../lib/auth/key-ring.ts");
+  const { publishedKeys, JWKS_MAX_AGE_SECONDS, ROTATION_STEPS_SECONDS } = await import("../../lib/auth/key-ring.ts");
   const kidSigning = async () => decodeProtectedHeader((await signAccessToken(MONA)).accessToken).kid;
-  return { signAccessToken, verifyAccessToken, publishedKeys, JWKS_MAX_AGE_SECONDS, kidSigning };
+  const publishedForMs = (SECRETS_MAX_AGE + JWKS_MAX_AGE_SECONDS + ROTATION_STEPS_SECONDS) * 1000;
+  return { signAccessToken, verifyAccessToken, publishedKeys, publishedForMs, kidSigning };
 }
 
 const oldKey: Version = { pem: newSigningKeyPem("RS256"), createdAt: new Date(ROTATED_AT_MS - 90 * 24 * 3600 * 1000) };
@@ -64,7 +66,7 @@ describe("a rotated key pair", () => {
     vi.setSystemTime(ROTATED_AT_MS + 1000);
     const container = await newContainer();
     const [newKid, oldKid] = (await container.publishedKeys()).map((key) => key.kid);
-    const publishedForMs = (SECRETS_MAX_AGE + container.JWKS_MAX_AGE_SECONDS) * 1000;
+    const { publishedForMs } = container;
 
     // Act / Assess: both keys published, the old one signs up to the last millisecond ...
     expect(newKid).not.toBe(oldKid);
@@ -94,7 +96,7 @@ describe("a rotated key pair", () => {
     const container = await newContainer();
     const signedWithOld = (await container.signAccessToken(MONA)).accessToken;
     // Act: the new key's first token, while the old one has not expired yet.
-    vi.setSystemTime(ROTATED_AT_MS + (SECRETS_MAX_AGE + container.JWKS_MAX_AGE_SECONDS) * 1000);
+    vi.setSystemTime(ROTATED_AT_MS + container.publishedForMs);
     const signedWithNew = (await container.signAccessToken(MONA)).accessToken;
     // Assess
     expect(decodeProtectedHeader(signedWithNew).kid).not.toBe(decodeProtectedHeader(signedWithOld).kid);
