@@ -1,4 +1,6 @@
+import { execFile } from "node:child_process";
 import { createPrivateKey, generateKeyPairSync } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { calculateJwkThumbprint, createRemoteJWKSet, decodeProtectedHeader, exportJWK, jwtVerify, SignJWT, type JWTPayload } from "jose";
 import jwt from "jsonwebtoken";
 import { beforeAll, describe, expect, inject, it } from "vitest";
@@ -106,5 +108,25 @@ describe("a service that verifies our tokens with the published keys", () => {
       .setProtectedHeader({ alg: "RS256", typ: "JWT", kid })
       .sign(key);
     expect(await outcome(foreignIssuer)).toBe("refused");
+  });
+
+  it("runs the README's jose example as it is written, with this stage's address and a signin token", async () => {
+    // Prepare: the README's snippet, its example issuer replaced by this stage's.
+    const readme = readFileSync("README.md", "utf8");
+    const snippet = /## Tokens in other services[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(snippet).toContain("createRemoteJWKSet");
+    const example = /"(https:\/\/[^"]+)"; \/\/ the auth API's stage/.exec(snippet!)?.[1];
+    expect(example).toBeDefined();
+    const script = `const token = process.argv[1];\n${snippet!.replace(example!, inject("baseUrl"))}\nconsole.log(JSON.stringify(payload));`;
+
+    // Act: in a process of its own, as another service would run it.
+    const printed = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ["--input-type=module", "-e", script, session.accessToken], (error, stdout, stderr) =>
+        error ? reject(new Error(stderr)) : resolve(stdout),
+      ),
+    );
+
+    // Assess
+    expect(JSON.parse(printed)).toMatchObject({ sub: String(session.id), username: account.username, roles: ["user"] });
   });
 });
