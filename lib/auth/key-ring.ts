@@ -3,6 +3,7 @@ import { getJwtKeys, type JwtKeys } from "../config/jwt-keys.ts";
 import { getJwtPrivateKeys, type JwtPrivateKey, type JwtPrivateKeys } from "../config/jwt-private-keys.ts";
 import { isSecretSet, type SecretRead } from "../config/secret-setting.ts";
 import { getSettings } from "../config/settings.ts";
+import { logger } from "../logger.ts";
 import type { AlgorithmKey, JwsAlgorithm } from "./jws.ts";
 
 // The access tokens' keys: the key pairs of JWT_PRIVATE_KEY and the HMAC secrets of JWT_SECRET,
@@ -132,6 +133,15 @@ function ringOf(pairs: JwtPrivateKeys | undefined, secrets: JwtKeys | undefined)
   const signing = byPair ? pairKeys[0] : secretKeys[0];
   // The reads below fail first when the setting's own key is missing.
   if (!signing) throw new Error("no signing key in the key ring");
+  if (byPair && signing.signing.alg !== getSettings().accessTokenAlg) {
+    // The key's type decides (a switch takes effect at the next rotation): say so where an
+    // operator who just changed ACCESS_TOKEN_ALG will look.
+    logger.warn("The signing key is not of ACCESS_TOKEN_ALG's kind: tokens are signed with the key's own algorithm until it rotates", {
+      accessTokenAlg: getSettings().accessTokenAlg,
+      signingAlg: signing.signing.alg,
+      kid: signing.kid,
+    });
+  }
   const [, previousPair] = pairKeys;
   return {
     signing,

@@ -8,6 +8,7 @@ import { newSigningKeyPem } from "../../lib/auth/new-signing-key.ts";
 import { FORMER_DEFAULT_ISSUER } from "../../lib/auth/token-verification.ts";
 import { getSecretValueCalls, putSecretValue, resetSecretsManager, secretsManagerMock } from "../support/secrets-manager.ts";
 import { MONA, newContainer, type Container } from "../support/token-container.ts";
+import { capturedOutput } from "../support/captured-output.ts";
 
 // Rotating the key pair (RS256, ES256) of a deployed stage, and switching a stage from HS256 to
 // a key pair: JWT_PRIVATE_KEY names a Secrets Manager secret whose versions hold PEMs, and
@@ -186,6 +187,32 @@ describe("a rotation of the key pair", () => {
       { kty: "EC", alg: "ES256" },
       { kty: "RSA", alg: "RS256" },
     ]);
+  });
+});
+
+describe("ACCESS_TOKEN_ALG of another kind than the current key", () => {
+  it("signs with the key's own algorithm and says so in the log, naming both and no key material", async () => {
+    // Prepare: a stage switched to ES256 whose key has not rotated yet.
+    putSecretValue(PAIR_ARN, RSA_1);
+    process.env.ACCESS_TOKEN_ALG = "ES256";
+    const container = await newContainer();
+    const output = capturedOutput();
+    // Act
+    const token = await container.sign();
+    // Assess
+    expect(headerOf(token)?.alg).toBe("RS256");
+    const warnings = output.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.level === "WARN");
+    expect(warnings).toEqual([expect.objectContaining({ accessTokenAlg: "ES256", signingAlg: "RS256", kid: await thumbprint(RSA_1) })]);
+    expect(output.join("")).not.toContain(RSA_1.split("\n")[5]);
+  });
+
+  it("says nothing when the key is of its kind", async () => {
+    putSecretValue(PAIR_ARN, EC_1);
+    process.env.ACCESS_TOKEN_ALG = "ES256";
+    const container = await newContainer();
+    const output = capturedOutput();
+    expect(headerOf(await container.sign())?.alg).toBe("ES256");
+    expect(output.filter((line) => line.includes('"WARN"'))).toEqual([]);
   });
 });
 
