@@ -5,12 +5,13 @@
 //   npm run bench -- --smoke      a tiny run that checks the bench itself works (CI)
 //   … --results <file>            where the JSON goes, instead of bench/results/<date>.json
 //   … --baseline <git ref>        also package that commit, and measure its cold inits in the same rounds
-import { randomBytes } from "node:crypto";
+import { createPublicKey, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import mysql from "mysql2/promise";
 import { newAccountToken, type AccountTokenPurpose } from "../lib/auth/account-tokens.ts";
+import { newSigningKeyPem } from "../lib/auth/new-signing-key.ts";
 import { applyMigrations } from "../lib/db/migrations.ts";
 import { createTestDatabase } from "../test/support/database.ts";
 import { tokenAuthorizerEvent } from "../test/support/lambda-events.ts";
@@ -166,9 +167,14 @@ try {
   console.error(`bench: cold init, ${plan.coldRounds} interleaved rounds…`);
   const cold = coldInits({ ...distinctBundles([...artifacts, ...baseline]), empty: empty.handlerFile, mailClient: mail.handlerFile }, plan.coldRounds);
 
+  // As every stage has them: a key pair that signs (RS256, the default), and the HMAC secret
+  // that still checks the HS256 tokens signed before a switch.
+  const jwtPrivateKey = newSigningKeyPem("RS256");
   const jwtSecret = randomBytes(32).toString("base64url");
   Object.assign(process.env, {
     DATABASE_URL: database.url,
+    ACCESS_TOKEN_ALG: "RS256",
+    JWT_PRIVATE_KEY: jwtPrivateKey,
     JWT_SECRET: jwtSecret,
     BCRYPT_COST: String(BCRYPT_COST),
     CORS_ORIGINS: "https://app.example.com",
@@ -187,10 +193,10 @@ try {
   const first = await firstCallsOfKeyRoutes(functions, plan.coldRounds, baseline);
 
   console.error("bench: warm latency…");
-  const warm = await warmLatencies(functions, { fastRounds: plan.fastRounds, slowRounds: plan.slowRounds, jwtKey: jwtSecret, bcryptCost: BCRYPT_COST });
+  const warm = await warmLatencies(functions, { fastRounds: plan.fastRounds, slowRounds: plan.slowRounds, verificationKey: { alg: "RS256", key: createPublicKey(jwtPrivateKey) }, bcryptCost: BCRYPT_COST });
 
   console.error(`bench: local throughput, ${plan.loadSeconds} s × ${plan.connections} connections per route…`);
-  const throughput = await localThroughput({ databaseUrl: database.url, jwtSecret, bcryptCost: BCRYPT_COST, seconds: plan.loadSeconds, connections: plan.connections });
+  const throughput = await localThroughput({ databaseUrl: database.url, jwtPrivateKey, jwtSecret, bcryptCost: BCRYPT_COST, seconds: plan.loadSeconds, connections: plan.connections });
 
   const report: Report = {
     date: new Date().toISOString(),
@@ -217,7 +223,7 @@ try {
       };
     }),
     references: {
-      "raw HMAC-SHA256 verify": warm["raw HMAC-SHA256 verify"]!,
+      "raw RS256 verify": warm["raw RS256 verify"]!,
       "bcrypt compare": warm["bcrypt compare"]!,
       "bcrypt hash": warm["bcrypt hash"]!,
     },

@@ -20,6 +20,8 @@ export interface Throughput {
 
 export interface ThroughputOptions {
   databaseUrl: string;
+  /** The key pair that signs (RS256), and the HMAC secret every stage also has. */
+  jwtPrivateKey: string;
   jwtSecret: string;
   bcryptCost: number;
   seconds: number;
@@ -55,6 +57,9 @@ export async function localThroughput(options: ThroughputOptions): Promise<Recor
   const offline = await startOffline(
     {
       DATABASE_URL: options.databaseUrl,
+      // Set here, not left to the default: the dev stage would take it from a developer's .env.
+      ACCESS_TOKEN_ALG: "RS256",
+      JWT_PRIVATE_KEY: options.jwtPrivateKey,
       JWT_SECRET: options.jwtSecret,
       BCRYPT_COST: String(options.bcryptCost),
       CORS_ORIGINS: "https://app.example.com",
