@@ -70,6 +70,14 @@ describe("npm run bench -- --smoke", () => {
     expect(report.emptyHandler.bundleBytes).toBeGreaterThan(0);
   });
 
+  it("times the authorizer for each algorithm beside its raw verify, and its first call", () => {
+    expect(Object.keys(report.authorizerByAlgorithm).sort()).toEqual(["ES256", "HS256", "RS256"]);
+    for (const [alg, figures] of Object.entries(report.authorizerByAlgorithm)) {
+      for (const [what, spread] of Object.entries(figures)) expect(spread.median, `${alg} ${what}`).toBeGreaterThan(0);
+    }
+    expect(output).toContain("The authorizer per algorithm");
+  });
+
   it("loads the local stack without a failed answer, and prints the targets", () => {
     for (const [route, figures] of Object.entries(report.throughput)) {
       expect(figures.requestsPerSecond, route).toBeGreaterThan(0);
