@@ -96,6 +96,8 @@ async function sqlPerRoute(functions: WarmFunctions, counter: SqlCounter, batch:
     moderatorBoard: () => functions.http("moderatorBoard", { authorizer: everyRole }, 200),
     adminBoard: () => functions.http("adminBoard", { authorizer: everyRole }, 200),
     apiDescription: () => functions.http("apiDescription", { headers: { Host: "api.example.com" } }, 200),
+    jwks: () => functions.http("jwks", {}, 200),
+    openidConfiguration: () => functions.http("openidConfiguration", {}, 200),
     docs: () => functions.http("docs", {}, 200),
     accountPages: () => functions.http("accountPages", {}, 200),
     signup: () => functions.http("signup", { body: newAccountFields() }, 201),

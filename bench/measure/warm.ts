@@ -80,6 +80,9 @@ export async function warmLatencies(functions: WarmFunctions, options: WarmOptio
   const fast = {
     userBoard: () => functions.http("userBoard", boardCall, 200),
     publicBoard: () => functions.http("publicBoard", { headers: boardCall.headers }, 200),
+    // What a remote verifier fetches: the public keys, and the metadata that names them.
+    jwks: () => functions.http("jwks", {}, 200),
+    openidConfiguration: () => functions.http("openidConfiguration", {}, 200),
   };
 
   let refreshToken = member.refreshToken;

@@ -48,7 +48,7 @@ describe("npm run bench -- --smoke", () => {
       [
         ...["adminBoard", "adminEndUserSessions", "adminListUsers", "adminSetUserRoles", "apiDescription", "authorizer", "changePassword", "docs", "me", "moderatorBoard"],
         ...["publicBoard", "refresh", "signin", "signout", "signup", "userBoard", "accountPages"],
-        ...["forgotPassword", "resetPassword", "verifyEmail", "resendVerification", "changeEmail"],
+        ...["forgotPassword", "resetPassword", "verifyEmail", "resendVerification", "changeEmail", "jwks", "openidConfiguration"],
       ].sort(),
     );
     for (const f of report.functions.filter((candidate) => candidate.sql)) expect(f.sql!.roundTrips, f.name).toBeGreaterThanOrEqual(0);
@@ -63,7 +63,7 @@ describe("npm run bench -- --smoke", () => {
   });
 
   it("times the warm routes beside the references of the same run", () => {
-    for (const name of ["authorizer", "userBoard", "publicBoard", "signin", "signup", "refresh"]) {
+    for (const name of ["authorizer", "userBoard", "publicBoard", "jwks", "openidConfiguration", "signin", "signup", "refresh"]) {
       expect(report.functions.find((f) => f.name === name)?.warmMs?.median, name).toBeGreaterThan(0);
     }
     for (const spread of Object.values(report.references)) expect(spread.median).toBeGreaterThan(0);
