@@ -106,6 +106,11 @@ async function sqlPerRoute(functions: WarmFunctions, counter: SqlCounter, batch:
       const answer = await functions.http("refresh", { body: { refreshToken } }, 200);
       refreshToken = (JSON.parse(answer.body) as { refreshToken: string }).refreshToken;
     },
+    // The same use case under the tutorials' path, taking the chain of tokens on.
+    refreshtoken: async () => {
+      const answer = await functions.http("refreshtoken", { body: { refreshToken } }, 200);
+      refreshToken = (JSON.parse(answer.body) as { refreshToken: string }).refreshToken;
+    },
     signout: (index) => functions.http("signout", { body: { refreshToken: sessions[index]!.refreshToken } }, 204),
     me: () => functions.http("me", { authorizer: member.authorizer }, 200),
     adminListUsers: () => functions.http("adminListUsers", { authorizer: admin.authorizer }, 200),

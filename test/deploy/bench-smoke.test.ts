@@ -47,7 +47,7 @@ describe("npm run bench -- --smoke", () => {
     expect(counted.sort()).toEqual(
       [
         ...["adminBoard", "adminEndUserSessions", "adminListUsers", "adminSetUserRoles", "apiDescription", "authorizer", "changePassword", "docs", "me", "moderatorBoard"],
-        ...["publicBoard", "refresh", "signin", "signout", "signup", "userBoard", "accountPages"],
+        ...["publicBoard", "refresh", "refreshtoken", "signin", "signout", "signup", "userBoard", "accountPages"],
         ...["forgotPassword", "resetPassword", "verifyEmail", "resendVerification", "changeEmail", "jwks", "openidConfiguration"],
       ].sort(),
     );
