@@ -90,6 +90,10 @@ export async function localThroughput(options: ThroughputOptions): Promise<Recor
     }));
     for (const account of accounts) await post(`${offline.baseUrl}/api/auth/signup`, account);
     const { accessToken } = await post(`${offline.baseUrl}/api/auth/signin`, { username: accounts[0]!.username, password: accounts[0]!.password });
+    // One call first: the board's and the authorizer's first start in serverless-offline, not
+    // their throughput (a smoke run's second could pass before it answered).
+    const board = await fetch(`${offline.baseUrl}/api/test/user`, { headers: { Authorization: `Bearer ${String(accessToken)}` } });
+    if (!board.ok) throw new Error(`the user board answered ${board.status}: ${await board.text()}`);
     let signins = 0;
     return {
       "GET /api/test/user": await run(`${offline.baseUrl}/api/test/user`, options, {
