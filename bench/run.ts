@@ -11,6 +11,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import mysql from "mysql2/promise";
 import { newAccountToken, type AccountTokenPurpose } from "../lib/auth/account-tokens.ts";
+import { JWS_ALGORITHMS, type JwsAlgorithm } from "../lib/auth/jws.ts";
+import { newSigningKeyPem } from "../lib/auth/new-signing-key.ts";
 import { applyMigrations } from "../lib/db/migrations.ts";
 import { createTestDatabase } from "../test/support/database.ts";
 import { tokenAuthorizerEvent } from "../test/support/lambda-events.ts";
@@ -21,8 +23,9 @@ import { coldInits, firstCalls, type FirstCall } from "./measure/cold-init.ts";
 import { printReport, type Report } from "./measure/report.ts";
 import { packagedRoutes, WarmFunctions } from "./measure/routes.ts";
 import { describeStatements, SqlCounter, type SqlCounts } from "./measure/sql-counts.ts";
+import type { Spread } from "./measure/stats.ts";
 import { localThroughput } from "./measure/throughput.ts";
-import { warmLatencies } from "./measure/warm.ts";
+import { authorizerByAlgorithm, warmLatencies } from "./measure/warm.ts";
 
 const smoke = process.argv.includes("--smoke");
 const resultsArg = process.argv.indexOf("--results");
@@ -33,6 +36,8 @@ const plan = smoke
   : { coldRounds: 15, fastRounds: 5000, slowRounds: 40, sqlBatch: 10, loadSeconds: 10, connections: 10 };
 // The cost every deployed stage has (serverless.yml params.default.bcryptCost).
 const BCRYPT_COST = 10;
+// What every deployed stage signs with (serverless.yml params.default.accessTokenAlg).
+const STAGE_ALG = "RS256";
 const RESULTS_DIR = resolve(import.meta.dirname, "results");
 /**
  * Prisma's client class, or the MariaDB driver's table of server error codes (the first two
@@ -91,12 +96,19 @@ async function sqlPerRoute(functions: WarmFunctions, counter: SqlCounter, batch:
     moderatorBoard: () => functions.http("moderatorBoard", { authorizer: everyRole }, 200),
     adminBoard: () => functions.http("adminBoard", { authorizer: everyRole }, 200),
     apiDescription: () => functions.http("apiDescription", { headers: { Host: "api.example.com" } }, 200),
+    jwks: () => functions.http("jwks", {}, 200),
+    openidConfiguration: () => functions.http("openidConfiguration", {}, 200),
     docs: () => functions.http("docs", {}, 200),
     accountPages: () => functions.http("accountPages", {}, 200),
     signup: () => functions.http("signup", { body: newAccountFields() }, 201),
     signin: () => functions.http("signin", { body: { username: member.username, password: member.password } }, 200),
     refresh: async () => {
       const answer = await functions.http("refresh", { body: { refreshToken } }, 200);
+      refreshToken = (JSON.parse(answer.body) as { refreshToken: string }).refreshToken;
+    },
+    // The same use case under the tutorials' path, taking the chain of tokens on.
+    refreshtoken: async () => {
+      const answer = await functions.http("refreshtoken", { body: { refreshToken } }, 200);
       refreshToken = (JSON.parse(answer.body) as { refreshToken: string }).refreshToken;
     },
     signout: (index) => functions.http("signout", { body: { refreshToken: sessions[index]!.refreshToken } }, 204),
@@ -126,25 +138,43 @@ async function sqlPerRoute(functions: WarmFunctions, counter: SqlCounter, batch:
 }
 
 /**
- * The first call of the routes the targets name, each in a fresh process after its import; with
- * a baseline, its bundles' first calls in the same rounds, under `<name>@baseline`.
+ * The first call of the routes the targets name, each in a fresh process after its import; the
+ * authorizer's for each other algorithm too, in that algorithm's environment with a token it
+ * signed, under `authorizer (<alg>)`; with a baseline, its bundles' first calls in the same
+ * rounds, under `<name>@baseline`.
  */
-async function firstCallsOfKeyRoutes(functions: WarmFunctions, rounds: number, baseline: Artifact[]) {
+async function firstCallsOfKeyRoutes(
+  functions: WarmFunctions,
+  rounds: number,
+  baseline: Artifact[],
+  tokens: Record<JwsAlgorithm, { accessToken: string }>,
+  environments: Record<JwsAlgorithm, Record<string, string>>,
+) {
   const member = await newAccount(functions);
   const boardEvent = functions.eventFor("userBoard", { authorizer: member.authorizer });
-  const events: Record<string, [() => unknown, number | string]> = {
+  const authorizerCall = (alg: JwsAlgorithm): [() => unknown, number | string, Record<string, string>] => [
+    () => tokenAuthorizerEvent(`Bearer ${tokens[alg].accessToken}`),
+    "Allow",
+    environments[alg],
+  ];
+  const events: Record<string, [() => unknown, number | string, Record<string, string>?]> = {
     authorizer: [() => tokenAuthorizerEvent(`Bearer ${member.accessToken}`), "Allow"],
+    ...Object.fromEntries(JWS_ALGORITHMS.filter((alg) => alg !== STAGE_ALG).map((alg) => [`authorizer (${alg})`, authorizerCall(alg)])),
     userBoard: [() => boardEvent, 200],
     signin: [() => functions.eventFor("signin", { body: { username: member.username, password: member.password } }), 200],
     signup: [() => functions.eventFor("signup", { body: newAccountFields(member.password) }), 201],
     refresh: [async () => functions.eventFor("refresh", { body: { refreshToken: (await signIn(functions, member.username, member.password)).refreshToken } }), 200],
   };
   const calls: Record<string, FirstCall> = {};
-  for (const [name, [event, outcome]] of Object.entries(events)) {
-    const handler = functions.handlerOf(name);
-    calls[name] = { ...handler, event, outcome };
-    const then = baseline.find((artifact) => artifact.name === name);
-    if (then) calls[`${name}@baseline`] = { file: then.handlerFile, exportName: handler.exportName, event, outcome };
+  for (const [name, [event, outcome, env]] of Object.entries(events)) {
+    const functionName = name.startsWith("authorizer") ? "authorizer" : name;
+    const handler = functions.handlerOf(functionName);
+    calls[name] = { ...handler, event, outcome, env };
+    // An earlier commit may check HS256 tokens only: its authorizer is given one.
+    const then = name === functionName && baseline.find((artifact) => artifact.name === name);
+    if (!then) continue;
+    const [thenEvent, thenOutcome, thenEnv] = name === "authorizer" ? authorizerCall("HS256") : [event, outcome, env];
+    calls[`${name}@baseline`] = { file: then.handlerFile, exportName: handler.exportName, event: thenEvent, outcome: thenOutcome, env: thenEnv };
   }
   return firstCalls(calls, rounds);
 }
@@ -166,9 +196,20 @@ try {
   console.error(`bench: cold init, ${plan.coldRounds} interleaved rounds…`);
   const cold = coldInits({ ...distinctBundles([...artifacts, ...baseline]), empty: empty.handlerFile, mailClient: mail.handlerFile }, plan.coldRounds);
 
+  // As every stage has them: a key pair that signs (RS256, the default), and the HMAC secret
+  // that still checks the HS256 tokens signed before a switch.
+  const jwtPrivateKey = newSigningKeyPem("RS256");
   const jwtSecret = randomBytes(32).toString("base64url");
+  // Each algorithm's stage: both secrets set, as serverless.yml sets them for every stage, and a
+  // key pair of the algorithm's kind. JWT_SECRET is this process's.
+  const environments: Record<JwsAlgorithm, Record<string, string>> = {
+    RS256: { ACCESS_TOKEN_ALG: "RS256", JWT_PRIVATE_KEY: jwtPrivateKey },
+    ES256: { ACCESS_TOKEN_ALG: "ES256", JWT_PRIVATE_KEY: newSigningKeyPem("ES256") },
+    HS256: { ACCESS_TOKEN_ALG: "HS256", JWT_PRIVATE_KEY: jwtPrivateKey },
+  };
   Object.assign(process.env, {
     DATABASE_URL: database.url,
+    ...environments[STAGE_ALG],
     JWT_SECRET: jwtSecret,
     BCRYPT_COST: String(BCRYPT_COST),
     CORS_ORIGINS: "https://app.example.com",
@@ -183,14 +224,21 @@ try {
   const sql = await sqlPerRoute(functions, counter, plan.sqlBatch);
   await counter.close();
 
+  console.error(`bench: the authorizer warm per algorithm, ${plan.fastRounds} rounds in a process of each…`);
+  const runs = authorizerByAlgorithm(functions.handlerOf("authorizer"), environments, plan.fastRounds);
+
   console.error(`bench: first calls, ${plan.coldRounds} interleaved rounds…`);
-  const first = await firstCallsOfKeyRoutes(functions, plan.coldRounds, baseline);
+  const first = await firstCallsOfKeyRoutes(functions, plan.coldRounds, baseline, runs, environments);
 
   console.error("bench: warm latency…");
-  const warm = await warmLatencies(functions, { fastRounds: plan.fastRounds, slowRounds: plan.slowRounds, jwtKey: jwtSecret, bcryptCost: BCRYPT_COST });
+  const warm: Record<string, Spread> = {
+    ...(await warmLatencies(functions, { fastRounds: plan.fastRounds, slowRounds: plan.slowRounds, bcryptCost: BCRYPT_COST })),
+    // The table's authorizer is the stage's: RS256, in its own process.
+    authorizer: runs[STAGE_ALG].figures.authorizerMs,
+  };
 
   console.error(`bench: local throughput, ${plan.loadSeconds} s × ${plan.connections} connections per route…`);
-  const throughput = await localThroughput({ databaseUrl: database.url, jwtSecret, bcryptCost: BCRYPT_COST, seconds: plan.loadSeconds, connections: plan.connections });
+  const throughput = await localThroughput({ databaseUrl: database.url, jwtPrivateKey, jwtSecret, bcryptCost: BCRYPT_COST, seconds: plan.loadSeconds, connections: plan.connections });
 
   const report: Report = {
     date: new Date().toISOString(),
@@ -216,8 +264,11 @@ try {
         sql: counts && { ...counts, statements: describeStatements(counts) },
       };
     }),
+    authorizerByAlgorithm: Object.fromEntries(
+      JWS_ALGORITHMS.map((alg) => [alg, { ...runs[alg].figures, firstCallMs: first[alg === STAGE_ALG ? "authorizer" : `authorizer (${alg})`]! }]),
+    ) as Report["authorizerByAlgorithm"],
+    stageAlg: STAGE_ALG,
     references: {
-      "raw HMAC-SHA256 verify": warm["raw HMAC-SHA256 verify"]!,
       "bcrypt compare": warm["bcrypt compare"]!,
       "bcrypt hash": warm["bcrypt hash"]!,
     },

@@ -56,6 +56,8 @@ export interface FirstCall {
   event: () => unknown;
   /** The status code (or the authorizer's Effect) a successful call answers. */
   outcome: number | string;
+  /** Set in the process's environment, over the bench's (another ACCESS_TOKEN_ALG and its key). */
+  env?: Record<string, string>;
 }
 
 /** Each route's first call in a fresh process, rounds interleaving the routes; milliseconds. */
@@ -63,9 +65,9 @@ export async function firstCalls(calls: Record<string, FirstCall>, rounds: numbe
   const times: Record<string, number[]> = Object.fromEntries(Object.keys(calls).map((name) => [name, []]));
   for (let round = 0; round < rounds; round++) {
     for (const [name, call] of Object.entries(calls)) {
-      // The process inherits the bench's environment: the database, the JWT key, the bcrypt cost.
+      // The process inherits the bench's environment: the database, the JWT keys, the bcrypt cost.
       const args = ["--input-type=module", "-e", FIRST_CALL, call.file, call.exportName, JSON.stringify(await call.event())];
-      const printed = execFileSync(process.execPath, args, { encoding: "utf8" });
+      const printed = execFileSync(process.execPath, args, { encoding: "utf8", env: { ...process.env, ...call.env } });
       const { firstCallMs, outcome } = JSON.parse(printed.trim().split("\n").pop()!) as { firstCallMs: number; outcome: unknown };
       if (outcome !== call.outcome) throw new Error(`${name}'s first call answered ${String(outcome)}, not ${call.outcome}`);
       times[name]!.push(firstCallMs);

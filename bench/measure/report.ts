@@ -1,6 +1,8 @@
+import type { JwsAlgorithm } from "../../lib/auth/jws.ts";
 import type { SqlCounts } from "./sql-counts.ts";
 import type { Spread } from "./stats.ts";
 import type { Throughput } from "./throughput.ts";
+import type { AlgorithmFigures } from "./warm.ts";
 
 // The bench's one table, its targets (the figures of issue #8) and what they mean for a bill.
 
@@ -29,7 +31,11 @@ export interface Report {
   /** nodemailer (bundled) and the SES v2 client (the runtime's), imported as sendMail's first send imports them. */
   mailClient: { bundleBytes: number; coldInitMs: Spread };
   functions: FunctionFigures[];
-  references: Record<"raw HMAC-SHA256 verify" | "bcrypt compare" | "bcrypt hash", Spread>;
+  /** What the stage signs with: the algorithm of the table's authorizer, signin and refresh. */
+  stageAlg: JwsAlgorithm;
+  /** The authorizer for each algorithm in a process of its own, and its first call in a fresh one. */
+  authorizerByAlgorithm: Record<JwsAlgorithm, AlgorithmFigures & { firstCallMs: Spread }>;
+  references: Record<"bcrypt compare" | "bcrypt hash", Spread>;
   throughput: Record<string, Throughput>;
   /** An earlier commit's packages, their cold inits measured in the same rounds. */
   baseline?: { ref: string; functions: Pick<FunctionFigures, "name" | "zipBytes" | "bundleBytes" | "coldInitMs" | "firstCallMs">[] };
@@ -74,11 +80,16 @@ function figure(report: Report, name: string): FunctionFigures {
   return found;
 }
 
+/** The authorizer's warm median over one raw verify's of the same token, in the same rounds. */
+function authorizerRatio(figures: AlgorithmFigures): number {
+  return figures.authorizerMs.median / figures.rawVerifyMs.median;
+}
+
 export function targets(report: Report): Target[] {
-  const hmac = report.references["raw HMAC-SHA256 verify"].median;
+  const byAlgorithm = report.authorizerByAlgorithm;
+  const keyPairs = (["RS256", "ES256"] as const).map((alg) => ({ alg, ratio: authorizerRatio(byAlgorithm[alg]) }));
   const compare = report.references["bcrypt compare"].median;
   const hash = report.references["bcrypt hash"].median;
-  const authorizer = figure(report, "authorizer");
   const edge = ["authorizer", "publicBoard", "userBoard", "moderatorBoard", "adminBoard"].map((name) => figure(report, name));
   const credentials = ["signin", "signup", "refresh"].map((name) => figure(report, name));
   const signin = figure(report, "signin");
@@ -86,9 +97,17 @@ export function targets(report: Report): Target[] {
   const list = (functions: FunctionFigures[], value: (f: FunctionFigures) => string) => functions.map((f) => `${f.name} ${value(f)}`).join(", ");
   return [
     {
-      what: "authorizer warm ≤ 3 × raw HMAC verify",
-      figure: `${((authorizer.warmMs?.median ?? Infinity) / hmac).toFixed(2)} ×`,
-      met: (authorizer.warmMs?.median ?? Infinity) <= 3 * hmac,
+      what: "authorizer warm ≤ 1.5 × raw verify, RS256 and ES256",
+      figure: keyPairs.map(({ alg, ratio }) => `${alg} ${ratio.toFixed(2)} ×`).join(", "),
+      met: keyPairs.every(({ ratio }) => ratio <= 1.5),
+    },
+    // An HMAC check costs less than what the authorizer does around any check (reading the
+    // token, its claims, the policy): HS256 keeps issue #8's 3 ×, and 1.5 × is for the key pairs
+    // (docs/performance.md, "The authorizer per algorithm", has the figures of npm run bench).
+    {
+      what: "authorizer warm ≤ 3 × raw verify, HS256",
+      figure: `${authorizerRatio(byAlgorithm.HS256).toFixed(2)} ×`,
+      met: authorizerRatio(byAlgorithm.HS256) <= 3,
     },
     {
       what: "authorizer and boards: 0 SQL",
@@ -162,6 +181,26 @@ export function printReport(report: Report): void {
   );
   console.log(table(rows));
 
+  const algorithms = [["algorithm", "authorizer warm", "raw verify", "ratio", "difference", "first call", "signAccessToken", "raw sign"]];
+  for (const [alg, f] of Object.entries(report.authorizerByAlgorithm)) {
+    algorithms.push([
+      alg === report.stageAlg ? `${alg} (the stage's)` : alg,
+      duration(f.authorizerMs.median),
+      duration(f.rawVerifyMs.median),
+      `${authorizerRatio(f).toFixed(2)} ×`,
+      duration(f.authorizerMs.median - f.rawVerifyMs.median),
+      duration(f.firstCallMs.median),
+      duration(f.signAccessTokenMs.median),
+      duration(f.rawSignMs.median),
+    ]);
+  }
+  console.log(
+    `\nThe authorizer per algorithm (the packaged bundle in a process of its own per algorithm, both secrets set as in a stage; ` +
+      `medians of ${report.plan.fastRounds} rounds, each a call beside one raw verify of the same token with a cached key, then signAccessToken beside one raw sign; ` +
+      `first call in a fresh process, median of ${report.plan.coldRounds}):\n`,
+  );
+  console.log(table(algorithms));
+
   const load = [["local stack (serverless-offline)", "requests/s", "median", "p99", "failures"]];
   for (const [route, t] of Object.entries(report.throughput)) {
     load.push([route, t.requestsPerSecond.toFixed(1), duration(t.latencyMedianMs), duration(t.latencyP99Ms), failuresInWords(t)]);
@@ -194,7 +233,8 @@ export function printReport(report: Report): void {
         duration(now.coldInitMs.median),
         (now.coldInitMs.median / then.coldInitMs.median).toFixed(2),
         duration(then.firstCallMs?.median),
-        duration(now.firstCallMs?.median),
+        // The baseline's authorizer is given an HS256 token (an earlier commit may check no other): today's HS256 first call beside it.
+        duration((then.name === "authorizer" ? report.authorizerByAlgorithm.HS256.firstCallMs : now.firstCallMs)?.median),
       ]);
     }
     console.log(`\nAgainst ${ref}, cold inits and first calls measured in the same rounds:\n`);

@@ -8,7 +8,17 @@ import type { Artifact } from "./artifacts.ts";
 // each function's module is imported from its unpacked zip once, then stays warm, as in a
 // Lambda container that has served its first request.
 
-type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+export type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+/** A call of an authorizer's handler with a TOKEN event; it must allow. Returns the context it gives the routes. */
+export async function authorizedContext(authorizer: Handler, accessToken: string): Promise<Record<string, string | number>> {
+  const answer = (await authorizer(tokenAuthorizerEvent(`Bearer ${accessToken}`), lambdaContext("authorizer"))) as {
+    policyDocument: { Statement: { Effect: string }[] };
+    context: Record<string, string | number>;
+  };
+  if (answer.policyDocument.Statement[0]?.Effect !== "Allow") throw new Error("the authorizer did not allow a valid token");
+  return answer.context;
+}
 
 interface FunctionSpec {
   handler: string;
@@ -80,12 +90,7 @@ export class WarmFunctions {
 
   /** The authorizer with a TOKEN event; it must allow. Returns the context it gives the routes. */
   async authorize(accessToken: string): Promise<Record<string, string | number>> {
-    const answer = (await (await this.handler("authorizer"))(tokenAuthorizerEvent(`Bearer ${accessToken}`), lambdaContext("authorizer"))) as {
-      policyDocument: { Statement: { Effect: string }[] };
-      context: Record<string, string | number>;
-    };
-    if (answer.policyDocument.Statement[0]?.Effect !== "Allow") throw new Error("the authorizer did not allow a valid token");
-    return answer.context;
+    return authorizedContext(await this.handler("authorizer"), accessToken);
   }
 
   async invoke(name: string, event: unknown): Promise<unknown> {

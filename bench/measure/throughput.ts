@@ -20,6 +20,8 @@ export interface Throughput {
 
 export interface ThroughputOptions {
   databaseUrl: string;
+  /** The key pair that signs (RS256), and the HMAC secret every stage also has. */
+  jwtPrivateKey: string;
   jwtSecret: string;
   bcryptCost: number;
   seconds: number;
@@ -55,6 +57,9 @@ export async function localThroughput(options: ThroughputOptions): Promise<Recor
   const offline = await startOffline(
     {
       DATABASE_URL: options.databaseUrl,
+      // Set here, not left to the default: the dev stage would take it from a developer's .env.
+      ACCESS_TOKEN_ALG: "RS256",
+      JWT_PRIVATE_KEY: options.jwtPrivateKey,
       JWT_SECRET: options.jwtSecret,
       BCRYPT_COST: String(options.bcryptCost),
       CORS_ORIGINS: "https://app.example.com",
@@ -85,6 +90,10 @@ export async function localThroughput(options: ThroughputOptions): Promise<Recor
     }));
     for (const account of accounts) await post(`${offline.baseUrl}/api/auth/signup`, account);
     const { accessToken } = await post(`${offline.baseUrl}/api/auth/signin`, { username: accounts[0]!.username, password: accounts[0]!.password });
+    // One call first: the board's and the authorizer's first start in serverless-offline, not
+    // their throughput (a smoke run's second could pass before it answered).
+    const board = await fetch(`${offline.baseUrl}/api/test/user`, { headers: { Authorization: `Bearer ${String(accessToken)}` } });
+    if (!board.ok) throw new Error(`the user board answered ${board.status}: ${await board.text()}`);
     let signins = 0;
     return {
       "GET /api/test/user": await run(`${offline.baseUrl}/api/test/user`, options, {

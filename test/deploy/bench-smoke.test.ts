@@ -47,8 +47,8 @@ describe("npm run bench -- --smoke", () => {
     expect(counted.sort()).toEqual(
       [
         ...["adminBoard", "adminEndUserSessions", "adminListUsers", "adminSetUserRoles", "apiDescription", "authorizer", "changePassword", "docs", "me", "moderatorBoard"],
-        ...["publicBoard", "refresh", "signin", "signout", "signup", "userBoard", "accountPages"],
-        ...["forgotPassword", "resetPassword", "verifyEmail", "resendVerification", "changeEmail"],
+        ...["publicBoard", "refresh", "refreshtoken", "signin", "signout", "signup", "userBoard", "accountPages"],
+        ...["forgotPassword", "resetPassword", "verifyEmail", "resendVerification", "changeEmail", "jwks", "openidConfiguration"],
       ].sort(),
     );
     for (const f of report.functions.filter((candidate) => candidate.sql)) expect(f.sql!.roundTrips, f.name).toBeGreaterThanOrEqual(0);
@@ -63,11 +63,19 @@ describe("npm run bench -- --smoke", () => {
   });
 
   it("times the warm routes beside the references of the same run", () => {
-    for (const name of ["authorizer", "userBoard", "publicBoard", "signin", "signup", "refresh"]) {
+    for (const name of ["authorizer", "userBoard", "publicBoard", "jwks", "openidConfiguration", "signin", "signup", "refresh"]) {
       expect(report.functions.find((f) => f.name === name)?.warmMs?.median, name).toBeGreaterThan(0);
     }
     for (const spread of Object.values(report.references)) expect(spread.median).toBeGreaterThan(0);
     expect(report.emptyHandler.bundleBytes).toBeGreaterThan(0);
+  });
+
+  it("times the authorizer for each algorithm beside its raw verify, and its first call", () => {
+    expect(Object.keys(report.authorizerByAlgorithm).sort()).toEqual(["ES256", "HS256", "RS256"]);
+    for (const [alg, figures] of Object.entries(report.authorizerByAlgorithm)) {
+      for (const [what, spread] of Object.entries(figures)) expect(spread.median, `${alg} ${what}`).toBeGreaterThan(0);
+    }
+    expect(output).toContain("The authorizer per algorithm");
   });
 
   it("loads the local stack without a failed answer, and prints the targets", () => {
