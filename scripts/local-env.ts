@@ -14,7 +14,8 @@ const wantedAlg = process.env.ACCESS_TOKEN_ALG || dotEnvValueOf(readFileSync(DOT
 const signingKey = ensureSigningKey(wantedAlg);
 if (signingKey !== "kept") {
   const kind = wantedAlg === "ES256" ? "EC P-256" : "RSA-2048";
-  console.log(`${DOT_ENV_FILE}: JWT_PRIVATE_KEY ${signingKey} (a new ${kind} key pair for ACCESS_TOKEN_ALG=${wantedAlg}); tokens signed with the old one are refused`);
+  const consequence = signingKey === "replaced" ? "; tokens signed with the old one are refused" : "";
+  console.log(`${DOT_ENV_FILE}: JWT_PRIVATE_KEY ${signingKey} (a new ${kind} key pair for ACCESS_TOKEN_ALG=${wantedAlg})${consequence}`);
 }
 
 const fromShell = process.env.DATABASE_URL;
