@@ -28,10 +28,16 @@ export const UNKNOWN_KEY_RELOAD_SECONDS = 30;
 let lastUnknownKeyReloadAt = -Infinity;
 
 /**
- * How long verifiers may keep the JWKS (its Cache-Control). A new key is published this long
- * (and SECRETS_MAX_AGE, for every container to read it) before it signs: see signingKey.
+ * How long verifiers may keep the JWKS (its Cache-Control): a key that leaves it leaves them soon.
  */
 export const JWKS_MAX_AGE_SECONDS = 300;
+
+/**
+ * The longest a verifier we document keeps keys whatever the Cache-Control: API Gateway's HTTP
+ * API JWT authorizer caches them for up to two hours (jose's createRemoteJWKSet, ten minutes).
+ * A new key is published this long before it signs: see publishedFrom.
+ */
+export const VERIFIER_KEY_CACHE_SECONDS = 2 * 60 * 60;
 
 /**
  * CreatedDate is when a rotation wrote the new key, a few steps before it became AWSCURRENT and
@@ -117,13 +123,13 @@ function secretKey(secret: string): RingKey {
 
 /**
  * A new key pair signs only once verifiers can have it: once every container serving the JWKS
- * has read it (SECRETS_MAX_AGE) and every copy of the JWKS fetched before it was published has
- * expired (JWKS_MAX_AGE_SECONDS). Until then the previous key signs, so that a verifier that
- * never fetches the JWKS again on an unknown kid still refuses no valid token.
+ * has read it (SECRETS_MAX_AGE) and every copy of the keys fetched before it was published has
+ * expired (VERIFIER_KEY_CACHE_SECONDS). Until then the previous key signs, so that a verifier
+ * that never fetches the keys again on an unknown kid still refuses no valid token.
  */
 function publishedFrom(createdAt: Date | undefined): number {
   if (createdAt === undefined) return -Infinity;
-  return createdAt.getTime() + (getSettings().secretsMaxAgeSeconds + JWKS_MAX_AGE_SECONDS + ROTATION_STEPS_SECONDS) * 1000;
+  return createdAt.getTime() + (getSettings().secretsMaxAgeSeconds + VERIFIER_KEY_CACHE_SECONDS + ROTATION_STEPS_SECONDS) * 1000;
 }
 
 function ringOf(pairs: JwtPrivateKeys | undefined, secrets: JwtKeys | undefined): KeyRing {

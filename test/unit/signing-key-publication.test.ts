@@ -7,7 +7,8 @@ import { secretsManagerMock } from "../support/secrets-manager.ts";
 
 // A new key pair is published before it signs: the JWKS serves it at once, while the previous
 // key goes on signing until every container serving the JWKS has read the new one
-// (SECRETS_MAX_AGE) and every JWKS fetched before that has expired (JWKS_MAX_AGE_SECONDS), with a
+// (SECRETS_MAX_AGE) and every copy of the keys fetched before that has expired
+// (VERIFIER_KEY_CACHE_SECONDS: API Gateway's HTTP API JWT authorizer keeps them two hours), with a
 // minute for the rotation's steps. Secrets Manager's CreatedDate of the current version says when
 // the rotation happened.
 
@@ -37,9 +38,9 @@ async function newContainer() {
   vi.resetModules();
   const { signAccessToken } = await import("../../lib/auth/tokens.ts");
   const { verifyAccessToken } = await import("../../lib/auth/token-verification.ts");
-  const { publishedKeys, JWKS_MAX_AGE_SECONDS, ROTATION_STEPS_SECONDS } = await import("../../lib/auth/key-ring.ts");
+  const { publishedKeys, VERIFIER_KEY_CACHE_SECONDS, ROTATION_STEPS_SECONDS } = await import("../../lib/auth/key-ring.ts");
   const kidSigning = async () => decodeProtectedHeader((await signAccessToken(MONA)).accessToken).kid;
-  const publishedForMs = (SECRETS_MAX_AGE + JWKS_MAX_AGE_SECONDS + ROTATION_STEPS_SECONDS) * 1000;
+  const publishedForMs = (SECRETS_MAX_AGE + VERIFIER_KEY_CACHE_SECONDS + ROTATION_STEPS_SECONDS) * 1000;
   return { signAccessToken, verifyAccessToken, publishedKeys, publishedForMs, kidSigning };
 }
 
@@ -90,10 +91,10 @@ describe("a rotated key pair", () => {
   });
 
   it("checks the tokens of both keys once the new one signs", async () => {
-    // Prepare: a token signed by the old key just after the rotation.
+    // Prepare: a token signed by the old key in its last second.
     secretHolds(newKey, oldKey);
-    vi.setSystemTime(ROTATED_AT_MS + 1000);
     const container = await newContainer();
+    vi.setSystemTime(ROTATED_AT_MS + container.publishedForMs - 1000);
     const signedWithOld = (await container.signAccessToken(MONA)).accessToken;
     // Act: the new key's first token, while the old one has not expired yet.
     vi.setSystemTime(ROTATED_AT_MS + container.publishedForMs);
