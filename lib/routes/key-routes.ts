@@ -37,7 +37,7 @@ export const jwksRoute = {
   tag: "keys",
   summary: "The public keys that verify access tokens (JWKS)",
   description:
-    "A JSON Web Key Set (RFC 7517): the current key pair's public key and the previous one's, so that tokens signed before a key rotation verify until they expire. Pick the key whose `kid` the token's header names, and accept only its `alg`. A new key is published before it signs anything; a verifier that meets an unknown `kid` should fetch the set again (jose's `createRemoteJWKSet` does). Empty while the stage signs with HS256 and has no key pair.",
+    "A JSON Web Key Set (RFC 7517): the current key pair's public key and the previous one's, so that tokens signed before a key rotation verify until they expire. Pick the key whose `kid` the token's header names, and accept only its `alg`. A new key is published before it signs anything; a verifier that meets an unknown `kid` should fetch the set again (jose's `createRemoteJWKSet` does). On a stage that signs with HS256 it holds the key pair kept for a later switch, if any, which checks none of that stage's tokens.",
   usesBackends: true,
   success: {
     status: 200,
@@ -76,7 +76,7 @@ export const openidConfigurationRoute = {
           id_token_signing_alg_values_supported: {
             type: "array",
             items: { type: "string", enum: ["RS256", "ES256"] },
-            description: "The algorithms of the published keys: what access tokens are signed with.",
+            description: "What access tokens are signed with: the algorithms of the published keys; empty on a stage that signs with HS256, whose tokens no other service can check.",
           },
           subject_types_supported: { type: "array", items: { type: "string", const: "public" } },
           claims_supported: { type: "array", items: { type: "string" } },

@@ -70,6 +70,20 @@ describe("GET /.well-known/openid-configuration", () => {
   });
 });
 
+describe("GET /.well-known/openid-configuration on a stage that signs with HS256", () => {
+  it("names no algorithm, though the JWKS holds the key pair kept for a switch", async () => {
+    process.env.ACCESS_TOKEN_ALG = "HS256";
+    process.env.JWT_PRIVATE_KEY = newSigningKeyPem("RS256");
+    resetConfig();
+
+    const discovery = await get(openidConfiguration, "/.well-known/openid-configuration");
+    const keySet = await get(jwks, "/.well-known/jwks.json");
+
+    expect(discovery.body.id_token_signing_alg_values_supported).toEqual([]);
+    expect(keySet.body.keys).toHaveLength(1);
+  });
+});
+
 describe("the routes' examples", () => {
   it("show a key whose kid is its RFC 7638 thumbprint (RFC 7638's own example key)", () => {
     const [key] = jwksRoute.success.example.keys;
