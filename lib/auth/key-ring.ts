@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, createSecretKey, type JsonWebKey } from "node:crypto";
 import { getJwtKeys, type JwtKeys } from "../config/jwt-keys.ts";
-import { getJwtPrivateKeys, type JwtPrivateKey, type JwtPrivateKeys } from "../config/jwt-private-keys.ts";
+import { getJwtPrivateKeys, SigningKeyNotYetMadeError, type JwtPrivateKey, type JwtPrivateKeys } from "../config/jwt-private-keys.ts";
 import { isSecretSet, type SecretRead } from "../config/secret-setting.ts";
 import { getSettings } from "../config/settings.ts";
 import { logger } from "../logger.ts";
@@ -136,10 +136,11 @@ function ringOf(pairs: JwtPrivateKeys | undefined, secrets: JwtKeys | undefined)
   const pairKeys = [pairs?.current, pairs?.previous].filter((key) => key !== undefined).map(pairKey);
   const secretKeys = [secrets?.current, secrets?.previous].filter((key) => key !== undefined).map(secretKey);
   const byPair = getSettings().accessTokenAlg !== "HS256";
-  const signing = byPair ? pairKeys[0] : secretKeys[0];
+  // With no key pair yet (keyPairs), the HMAC secret signs meanwhile.
+  const signing = byPair ? (pairKeys[0] ?? secretKeys[0]) : secretKeys[0];
   // The reads below fail first when the setting's own key is missing.
   if (!signing) throw new Error("no signing key in the key ring");
-  if (byPair && signing.signing.alg !== getSettings().accessTokenAlg) {
+  if (byPair && pairKeys[0] && signing.signing.alg !== getSettings().accessTokenAlg) {
     // The key's type decides (a switch takes effect at the next rotation): say so where an
     // operator who just changed ACCESS_TOKEN_ALG will look.
     logger.warn("The signing key is not of ACCESS_TOKEN_ALG's kind: tokens are signed with the key's own algorithm until it rotates", {
@@ -164,6 +165,30 @@ function ringOf(pairs: JwtPrivateKeys | undefined, secrets: JwtKeys | undefined)
 let lastRing: { alg: string; pairs: JwtPrivateKeys | undefined; secrets: JwtKeys | undefined; ring: KeyRing } | undefined;
 
 /**
+ * A stage's signing key secret holds no key until its rotation function has run once, moments
+ * after the deploy that made it, which also updates the functions: a stage upgraded from HS256,
+ * or whose first rotation failed, would fail every token meanwhile. While JWT_SECRET is set, the
+ * HMAC secret signs and checks instead, and the key pair's secret is asked again after this many
+ * seconds rather than at every request.
+ */
+export const NO_KEY_PAIR_RETRY_SECONDS = 30;
+
+let noKeyPairUntil = -Infinity;
+
+async function keyPairs(read: SecretRead): Promise<JwtPrivateKeys | undefined> {
+  const fallback = isSecretSet("JWT_SECRET");
+  if (fallback && Date.now() < noKeyPairUntil) return undefined;
+  try {
+    return await getJwtPrivateKeys(read);
+  } catch (error) {
+    if (!(error instanceof SigningKeyNotYetMadeError) || !fallback) throw error;
+    noKeyPairUntil = Date.now() + NO_KEY_PAIR_RETRY_SECONDS * 1000;
+    logger.warn("The signing key secret holds no key yet: the HMAC key (HS256) signs meanwhile", { secret: process.env.JWT_PRIVATE_KEY });
+    return undefined;
+  }
+}
+
+/**
  * The ring. JWT_PRIVATE_KEY must be set for RS256 and ES256, JWT_SECRET for HS256 (the reads
  * throw the ConfigError that says so); either is also read when set, to check the tokens it
  * signed before the last switch.
@@ -171,7 +196,7 @@ let lastRing: { alg: string; pairs: JwtPrivateKeys | undefined; secrets: JwtKeys
 async function keyRing(read: SecretRead = {}): Promise<KeyRing> {
   const { accessTokenAlg } = getSettings();
   const [pairs, secrets] = await Promise.all([
-    accessTokenAlg !== "HS256" || isSecretSet("JWT_PRIVATE_KEY") ? getJwtPrivateKeys(read) : undefined,
+    accessTokenAlg !== "HS256" || isSecretSet("JWT_PRIVATE_KEY") ? keyPairs(read) : undefined,
     accessTokenAlg === "HS256" || isSecretSet("JWT_SECRET") ? getJwtKeys(read) : undefined,
   ]);
   if (lastRing?.alg !== accessTokenAlg || lastRing.pairs !== pairs || lastRing.secrets !== secrets) {
@@ -195,7 +220,14 @@ const publishedKeysOf = new WeakMap<JwtPrivateKeys, PublicJwk[]>();
  */
 export async function publishedKeys(): Promise<PublicJwk[]> {
   if (!isSecretSet("JWT_PRIVATE_KEY")) return [];
-  const pairs = await getJwtPrivateKeys();
+  let pairs: JwtPrivateKeys;
+  try {
+    pairs = await getJwtPrivateKeys();
+  } catch (error) {
+    // No key made yet: none to publish, and none signs (keyPairs).
+    if (error instanceof SigningKeyNotYetMadeError) return [];
+    throw error;
+  }
   let published = publishedKeysOf.get(pairs);
   if (!published) {
     published = [pairs.current, pairs.previous].flatMap((key) => (key ? [pairKey(key).publicJwk!] : []));

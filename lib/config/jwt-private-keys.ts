@@ -78,10 +78,15 @@ function previousKeyIn(text: string | undefined, described: string): JwtPrivateK
  * function has written the first key, when the stack is deployed (resources/secrets.yml): said
  * so, with where to look, rather than only as Secrets Manager's "can't find".
  */
+/** The stack's signing key secret has no version yet: its rotation function has not run once. */
+export class SigningKeyNotYetMadeError extends ConfigError {
+  override name = "SigningKeyNotYetMadeError";
+}
+
 function readCurrentKey(arn: string): Promise<SecretVersion> {
   return readCurrentSecretVersion(arn).catch((error: unknown) => {
     if ((error as Error).name !== "ResourceNotFoundException") return unreadable("JWT_PRIVATE_KEY", arn)(error);
-    throw new ConfigError(
+    throw new SigningKeyNotYetMadeError(
       `cannot read the secret named by JWT_PRIVATE_KEY (${arn}): ${(error as Error).message} ` +
         "A signing key secret the stack made holds no key until its rotation function (rotateSigningKey) has run once: " +
         "see its logs, and docs/operations.md#rotate-the-jwt-key",

@@ -298,3 +298,38 @@ describe("the switch from HS256 to a key pair", () => {
     expect(await signedBy("https://someone-else.example.com")).toEqual({ HS256: "refused", RS256: "refused", ES256: "refused" });
   });
 });
+
+describe("a key pair secret that holds no key yet (its rotation function has not run once)", () => {
+  it("lets the HMAC secret sign and check meanwhile, asks again after 30 s, then signs with the first key pair", async () => {
+    // Prepare: a stage just upgraded from HS256: the new secret exists, empty; the old one is set.
+    process.env.JWT_SECRET = SECRET_ARN;
+    putSecretValue(SECRET_ARN, HMAC_1);
+    const container = await newContainer();
+    const output = capturedOutput();
+
+    // Act / Assess: HS256 tokens, which verify; one warning; no Secrets Manager read per token.
+    const meanwhile = await container.sign();
+    expect(headerOf(meanwhile)).toEqual({ alg: "HS256", typ: "JWT", kid: keyIdOf(HMAC_1) });
+    expect(await container.verify(meanwhile)).toEqual(MONA);
+    const pairReads = () => getSecretValueCalls().filter((call) => call.SecretId === PAIR_ARN).length;
+    const readsBefore = pairReads();
+    await container.sign();
+    expect(pairReads()).toBe(readsBefore);
+    expect(output.filter((line) => line.includes('"WARN"') && line.includes("holds no key yet"))).toHaveLength(1);
+    expect(await container.publishedKeys()).toEqual([]);
+
+    // The rotation function writes the first key; 30 s later the container signs with it.
+    putSecretValue(PAIR_ARN, RSA_1);
+    vi.setSystemTime(NOW_MS + 29_000);
+    expect(headerOf(await container.sign())?.alg).toBe("HS256");
+    vi.setSystemTime(NOW_MS + 30_000);
+    expect(headerOf(await container.sign())).toEqual({ alg: "RS256", typ: "JWT", kid: await thumbprint(RSA_1) });
+    expect(await container.verify(meanwhile)).toEqual(MONA);
+  });
+
+  it("fails with the error that names the secret when there is no HMAC secret to fall back on", async () => {
+    const container = await newContainer();
+    await expect(container.sign()).rejects.toMatchObject({ name: "SigningKeyNotYetMadeError", message: expect.stringContaining(PAIR_ARN) });
+    expect(await container.publishedKeys()).toEqual([]);
+  });
+});
