@@ -176,12 +176,12 @@ export const NO_KEY_PAIR_RETRY_SECONDS = 30;
 let noKeyPairUntil = -Infinity;
 
 async function keyPairs(read: SecretRead): Promise<JwtPrivateKeys | undefined> {
-  const fallback = isSecretSet("JWT_SECRET");
-  if (fallback && Date.now() < noKeyPairUntil) return undefined;
+  // The environment is read only in the rare case: this runs at every token check.
+  if (Date.now() < noKeyPairUntil && isSecretSet("JWT_SECRET")) return undefined;
   try {
     return await getJwtPrivateKeys(read);
   } catch (error) {
-    if (!(error instanceof SigningKeyNotYetMadeError) || !fallback) throw error;
+    if (!(error instanceof SigningKeyNotYetMadeError) || !isSecretSet("JWT_SECRET")) throw error;
     noKeyPairUntil = Date.now() + NO_KEY_PAIR_RETRY_SECONDS * 1000;
     logger.warn("The signing key secret holds no key yet: the HMAC key (HS256) signs meanwhile", { secret: process.env.JWT_PRIVATE_KEY });
     return undefined;
