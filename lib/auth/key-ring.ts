@@ -132,8 +132,24 @@ function publishedFrom(createdAt: Date | undefined): number {
   return createdAt.getTime() + (getSettings().secretsMaxAgeSeconds + VERIFIER_KEY_CACHE_SECONDS + ROTATION_STEPS_SECONDS) * 1000;
 }
 
+/**
+ * The ring keys of a read of JWT_PRIVATE_KEY, current first, made once per read (a public key
+ * and a thumbprint each) for the ring and the JWKS alike: the config keeps the same object until
+ * it reads the secret again.
+ */
+const pairKeysOfRead = new WeakMap<JwtPrivateKeys, RingKey[]>();
+
+function pairKeysOf(pairs: JwtPrivateKeys): RingKey[] {
+  let keys = pairKeysOfRead.get(pairs);
+  if (!keys) {
+    keys = [pairs.current, pairs.previous].filter((key) => key !== undefined).map(pairKey);
+    pairKeysOfRead.set(pairs, keys);
+  }
+  return keys;
+}
+
 function ringOf(pairs: JwtPrivateKeys | undefined, secrets: JwtKeys | undefined): KeyRing {
-  const pairKeys = [pairs?.current, pairs?.previous].filter((key) => key !== undefined).map(pairKey);
+  const pairKeys = pairs ? pairKeysOf(pairs) : [];
   const secretKeys = [secrets?.current, secrets?.previous].filter((key) => key !== undefined).map(secretKey);
   const byPair = getSettings().accessTokenAlg !== "HS256";
   // With no key pair yet (keyPairs), the HMAC secret signs meanwhile.
@@ -211,8 +227,6 @@ export async function signingKey(): Promise<RingKey> {
   return signingUntilPublished && Date.now() < signingUntilPublished.until ? signingUntilPublished.key : signing;
 }
 
-const publishedKeysOf = new WeakMap<JwtPrivateKeys, PublicJwk[]>();
-
 /**
  * The public keys of JWT_PRIVATE_KEY's current and previous versions, current first, for the
  * JWKS; none when it is unset. Read apart from the ring: publishing needs neither the HMAC
@@ -228,12 +242,7 @@ export async function publishedKeys(): Promise<PublicJwk[]> {
     if (error instanceof SigningKeyNotYetMadeError) return [];
     throw error;
   }
-  let published = publishedKeysOf.get(pairs);
-  if (!published) {
-    published = [pairs.current, pairs.previous].flatMap((key) => (key ? [pairKey(key).publicJwk!] : []));
-    publishedKeysOf.set(pairs, published);
-  }
-  return published;
+  return pairKeysOf(pairs).map((key) => key.publicJwk!);
 }
 
 function keyWithId(ring: KeyRing, kid: string): AlgorithmKey | undefined {
