@@ -1,17 +1,17 @@
 // The local stage's key pair: JWT_PRIVATE_KEY in .env, made by `npm start` when .env has none,
 // or none of the kind ACCESS_TOKEN_ALG asks for, as JWT_SECRET is. The PEM is kept on one line
 // with its line breaks written `\n`, which lib/config/jwt-private-keys.ts reads back.
-import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { newSigningKeyPem } from "../lib/auth/new-signing-key.ts";
-import { keyPairAlgorithmOf, type KeyPairAlgorithm } from "../lib/config/jwt-private-keys.ts";
+import { privateKeyIn, type KeyPairAlgorithm } from "../lib/config/jwt-private-keys.ts";
 import { DOT_ENV_FILE, dotEnvValueOf, setDotEnvValue } from "./dot-env-file.ts";
 
 /** The algorithm of the key in `value`, or undefined when it is none this API signs with. */
 function algorithmOfKey(value: string | undefined): KeyPairAlgorithm | undefined {
   if (!value) return undefined;
   try {
-    return keyPairAlgorithmOf(createPrivateKey(value.replaceAll("\\n", "\n")));
+    // The API's own reading of the value, so that .env keeps exactly the keys it can sign with.
+    return privateKeyIn(value, "JWT_PRIVATE_KEY in .env").alg;
   } catch {
     return undefined;
   }

@@ -30,7 +30,7 @@ const MIN_RSA_BITS = 2048;
 const MAX_RSA_BITS = 4096;
 const KEY_FORMS = `an RSA key of ${MIN_RSA_BITS} to ${MAX_RSA_BITS} bits or an EC P-256 key, as PEM (PKCS#8 "BEGIN PRIVATE KEY", or PKCS#1 or SEC 1), not encrypted`;
 
-export function keyPairAlgorithmOf(key: KeyObject): KeyPairAlgorithm | undefined {
+function keyPairAlgorithmOf(key: KeyObject): KeyPairAlgorithm | undefined {
   const { asymmetricKeyType, asymmetricKeyDetails } = key;
   const bits = asymmetricKeyDetails?.modulusLength ?? 0;
   if (asymmetricKeyType === "rsa" && bits >= MIN_RSA_BITS && bits <= MAX_RSA_BITS) return "RS256";
