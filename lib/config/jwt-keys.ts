@@ -1,6 +1,6 @@
 import { ConfigError, onResetConfig } from "./environment.ts";
-import { jsonObjectIn, KEEP_ON_OUTAGE, maxAgeMs, maxAgeMsOf, secretSource, stringField, unreadable, type SecretRead } from "./secret-setting.ts";
-import { expiring, readCurrentSecret, readPreviousSecret, SecretsManagerUnavailableError } from "./secrets-manager.ts";
+import { jsonObjectIn, KEEP_ON_OUTAGE, maxAgeMs, maxAgeMsOf, previousVersionOfKey, secretSource, stringField, unreadable, type SecretRead } from "./secret-setting.ts";
+import { expiring, readCurrentSecret } from "./secrets-manager.ts";
 
 // JWT_SECRET: the access tokens' HS256 key ring.
 
@@ -50,12 +50,7 @@ async function loadJwtKeys(): Promise<JwtKeys> {
   if ("value" in source) return { current: checkedCurrentKey(source.value) };
   const [current, previous] = await Promise.all([
     readCurrentSecret(source.arn).catch(unreadable("JWT_SECRET", source.arn)),
-    // A previous version that cannot be read as a string (a binary one) is no key: left out, as
-    // previousKeyIn leaves out one that is malformed. Only an unreachable Secrets Manager fails.
-    readPreviousSecret(source.arn).catch((error: unknown) => {
-      if (error instanceof SecretsManagerUnavailableError) throw error;
-      return undefined;
-    }),
+    previousVersionOfKey(source.arn),
   ]);
   const previousKey = previousKeyIn(previous, source.described);
   return { current: checkedCurrentKey(jwtKeyIn(current, source.described)), ...(previousKey !== undefined && { previous: previousKey }) };

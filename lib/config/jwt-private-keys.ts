@@ -1,7 +1,7 @@
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import { ConfigError, onResetConfig } from "./environment.ts";
-import { jsonObjectIn, KEEP_ON_OUTAGE, maxAgeMs, maxAgeMsOf, secretSource, stringField, unreadable, type SecretRead } from "./secret-setting.ts";
-import { expiring, readCurrentSecretVersion, readPreviousSecret, SecretsManagerUnavailableError, type SecretVersion } from "./secrets-manager.ts";
+import { jsonObjectIn, KEEP_ON_OUTAGE, maxAgeMs, maxAgeMsOf, previousVersionOfKey, secretSource, stringField, unreadable, type SecretRead } from "./secret-setting.ts";
+import { expiring, readCurrentSecretVersion, type SecretVersion } from "./secrets-manager.ts";
 
 // JWT_PRIVATE_KEY: the key pairs access tokens are signed with when ACCESS_TOKEN_ALG is RS256 or
 // ES256, as JWT_SECRET's key ring is for HS256: the current version signs, the previous one
@@ -100,10 +100,7 @@ async function loadJwtPrivateKeys(): Promise<JwtPrivateKeys> {
   if ("value" in source) return { current: privateKeyIn(source.value, "JWT_PRIVATE_KEY") };
   const [current, previous] = await Promise.all([
     readCurrentKey(source.arn),
-    readPreviousSecret(source.arn).catch((error: unknown) => {
-      if (error instanceof SecretsManagerUnavailableError) throw error;
-      return undefined;
-    }),
+    previousVersionOfKey(source.arn),
   ]);
   const previousKey = previousKeyIn(previous, source.described);
   const currentKey = { ...privateKeyIn(current.value, source.described), ...(current.createdAt && { createdAt: current.createdAt }) };

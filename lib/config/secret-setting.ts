@@ -1,6 +1,6 @@
 import { logger } from "../logger.ts";
 import { ConfigError } from "./environment.ts";
-import { SecretsManagerUnavailableError, type KeepOnFailure } from "./secrets-manager.ts";
+import { readPreviousSecret, SecretsManagerUnavailableError, type KeepOnFailure } from "./secrets-manager.ts";
 import { getSettings } from "./settings.ts";
 
 // A secret setting (JWT_SECRET, DATABASE_URL) holds either the value (local stage) or the ARN of
@@ -41,6 +41,18 @@ export function unreadable(name: string, arn: string) {
     // The SDK's message ("Secrets Manager can't find the specified secret.") names no secret.
     throw new ConfigError(`cannot read the secret named by ${name} (${arn}): ${(error as Error).message}`, { cause: error });
   };
+}
+
+/**
+ * The string a key ring's secret held before its last rotation, or undefined. A previous version
+ * that cannot be read as a string (a binary one) is no key: left out, as the rings leave out one
+ * that is malformed. Only an unreachable Secrets Manager fails.
+ */
+export function previousVersionOfKey(arn: string): Promise<string | undefined> {
+  return readPreviousSecret(arn).catch((error: unknown) => {
+    if (error instanceof SecretsManagerUnavailableError) throw error;
+    return undefined;
+  });
 }
 
 /** JSON.parse, or undefined for text that is not JSON: its own error quotes the text, here a secret. */
