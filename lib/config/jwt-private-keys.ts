@@ -73,16 +73,16 @@ function previousKeyIn(text: string | undefined, described: string): JwtPrivateK
   }
 }
 
-/**
- * The current version's string. The stack's secret has no version at all until its rotation
- * function has written the first key, when the stack is deployed (resources/secrets.yml): said
- * so, with where to look, rather than only as Secrets Manager's "can't find".
- */
 /** The stack's signing key secret has no version yet: its rotation function has not run once. */
 export class SigningKeyNotYetMadeError extends ConfigError {
   override name = "SigningKeyNotYetMadeError";
 }
 
+/**
+ * The current version's string. The stack's secret has no version at all until its rotation
+ * function has written the first key, when the stack is deployed (resources/secrets.yml): said
+ * so, with where to look, rather than only as Secrets Manager's "can't find".
+ */
 function readCurrentKey(arn: string): Promise<SecretVersion> {
   return readCurrentSecretVersion(arn).catch((error: unknown) => {
     if ((error as Error).name !== "ResourceNotFoundException") return unreadable("JWT_PRIVATE_KEY", arn)(error);
