@@ -1,3 +1,4 @@
+import { JWKS_PATH } from "../auth/openid-configuration.ts";
 import type { RouteDescription } from "./route-description.ts";
 
 // The public keys access tokens are checked with, and where to find them: for other services
@@ -31,7 +32,7 @@ const JWK_SCHEMA = {
 
 export const jwksRoute = {
   method: "get",
-  path: "/.well-known/jwks.json",
+  path: JWKS_PATH,
   function: "jwks",
   operationId: "getJwks",
   tag: "keys",
